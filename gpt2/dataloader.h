@@ -1,0 +1,53 @@
+// Serves (B,T) batches of inputs and next-token targets from llm.c token shards (a header of 256
+// int32: magic 20240520, version 1, token count; then uint16 tokens) or from an in-memory token
+// stream. Sequential: each batch starts B*T tokens after the previous one; a shard with fewer
+// than B*T+1 tokens left moves on to the next shard, and after the last one back to the first.
+#ifndef GPT2_GPT2_DATALOADER_H_
+#define GPT2_GPT2_DATALOADER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gpt2 {
+
+inline constexpr int kShardMagic = 20240520;
+inline constexpr int kShardVersion = 1;
+
+class DataLoader {
+ public:
+  // The shards matching `pattern` (a glob), in sorted order. Every header is checked here, and
+  // each shard's token ids when it is loaded, so a bad file fails with its name and never
+  // trains silently on garbage. `flag` names the option in errors ("--train").
+  DataLoader(const std::string& pattern, const std::string& flag, int B, int T, int vocab_size);
+  // An in-memory stream (synthetic data); ids must already be below the vocabulary size.
+  DataLoader(std::vector<uint16_t> tokens, std::string name, int B, int T);
+
+  void NextBatch();
+  void Reset();
+  const int* inputs() const { return inputs_.data(); }
+  const int* targets() const { return targets_.data(); }
+  // "2 shards, 12345 tokens" or the synthetic stream's name.
+  std::string Describe() const;
+
+ private:
+  void LoadShard(size_t index);
+  void StartShard(size_t index);
+
+  std::vector<std::string> files_;
+  std::vector<size_t> shard_tokens_;
+  size_t total_tokens_ = 0;
+  std::string name_;
+  int B_, T_, vocab_size_ = 0;
+  size_t shard_index_ = 0;
+  size_t position_ = 0;
+  std::vector<uint16_t> tokens_;  // the current shard
+  std::vector<int> inputs_, targets_;
+};
+
+// Writes `tokens` as an llm.c shard, atomically.
+void SaveShard(const std::string& path, const std::vector<uint16_t>& tokens);
+
+}  // namespace gpt2
+
+#endif  // GPT2_GPT2_DATALOADER_H_

@@ -1,0 +1,172 @@
+#include "gpt2/model.h"
+
+#include <algorithm>
+#include <string>
+
+#include "kernels/error.h"
+
+namespace gpt2 {
+
+GPT2::GPT2(const GPT2Config& config, int B, int T, bool with_optimizer_state)
+    : config_(config), B_(B), T_(T) {
+  if (B <= 0 || T <= 0) throw Error("batch size B and sequence length T must be positive");
+  if (T > config.max_seq_len) {
+    throw Error("T=" + std::to_string(T) + " exceeds the model's maximum sequence length maxT=" +
+                std::to_string(config.max_seq_len));
+  }
+  const size_t num_params = NumParameters(config);
+  const size_t num_acts = NumActivations(config, B, T);
+  params_memory_ = FloatBuffer(num_params, "parameters");
+  grads_memory_ = FloatBuffer(num_params, "gradients");
+  if (with_optimizer_state) {
+    m_memory_ = FloatBuffer(num_params, "AdamW first moments");
+    v_memory_ = FloatBuffer(num_params, "AdamW second moments");
+  }
+  acts_memory_ = FloatBuffer(num_acts, "activations");
+  grads_acts_memory_ = FloatBuffer(num_acts, "activation gradients");
+  params_ = PointParameters(params_memory_.data(), config);
+  grads_ = PointParameters(grads_memory_.data(), config);
+  acts_ = PointActivations(acts_memory_.data(), config, B, T);
+  grads_acts_ = PointActivations(grads_acts_memory_.data(), config, B, T);
+  inputs_.assign(static_cast<size_t>(B) * T, 0);
+  targets_.assign(static_cast<size_t>(B) * T, 0);
+}
+
+MemoryUsage GPT2::memory() const {
+  return {params_memory_.bytes(), grads_memory_.bytes(), m_memory_.bytes() + v_memory_.bytes(),
+          acts_memory_.bytes() + grads_acts_memory_.bytes()};
+}
+
+const float* GPT2::probs_at(int b, int t) const {
+  return acts_.probs + (static_cast<size_t>(b) * T_ + t) * config_.padded_vocab_size;
+}
+
+void GPT2::Forward(const KernelSet& kernels, const int* inputs, const int* targets) {
+  const KernelTable& k = kernels.fn;
+  const int B = B_, T = T_, C = config_.channels, L = config_.num_layers;
+  const int NH = config_.num_heads, V = config_.vocab_size, Vp = config_.padded_vocab_size;
+  const size_t BTC = static_cast<size_t>(B) * T * C;
+  const size_t BT = static_cast<size_t>(B) * T;
+  const size_t attention_size = static_cast<size_t>(B) * NH * T * T;
+  const ParameterTensors& p = params_;
+  const ActivationTensors& a = acts_;
+
+  std::copy(inputs, inputs + BT, inputs_.begin());
+  have_targets_ = targets != nullptr;
+  if (have_targets_) std::copy(targets, targets + BT, targets_.begin());
+
+  k.encoder_forward(a.encoded, inputs_.data(), p.wte, p.wpe, B, T, C);
+  for (int l = 0; l < L; ++l) {
+    const float* residual = l == 0 ? a.encoded : a.residual3 + (l - 1) * BTC;
+    float* ln1 = a.ln1 + l * BTC;
+    float* ln1_mean = a.ln1_mean + l * BT;
+    float* ln1_rstd = a.ln1_rstd + l * BT;
+    float* qkv = a.qkv + l * BTC * 3;
+    float* atty = a.atty + l * BTC;
+    float* preatt = a.preatt + l * attention_size;
+    float* att = a.att + l * attention_size;
+    float* attproj = a.attproj + l * BTC;
+    float* residual2 = a.residual2 + l * BTC;
+    float* ln2 = a.ln2 + l * BTC;
+    float* ln2_mean = a.ln2_mean + l * BT;
+    float* ln2_rstd = a.ln2_rstd + l * BT;
+    float* fch = a.fch + l * BTC * 4;
+    float* fch_gelu = a.fch_gelu + l * BTC * 4;
+    float* fcproj = a.fcproj + l * BTC;
+    float* residual3 = a.residual3 + l * BTC;
+    const size_t lC = static_cast<size_t>(l) * C;
+
+    k.layernorm_forward(ln1, ln1_mean, ln1_rstd, residual, p.ln1w + lC, p.ln1b + lC, B, T, C);
+    k.matmul_forward(qkv, ln1, p.qkvw + lC * 3 * C, p.qkvb + lC * 3, B, T, C, 3 * C);
+    k.attention_forward(atty, preatt, att, qkv, B, T, C, NH);
+    k.matmul_forward(attproj, atty, p.attprojw + lC * C, p.attprojb + lC, B, T, C, C);
+    k.residual_forward(residual2, residual, attproj, static_cast<int>(BTC));
+    k.layernorm_forward(ln2, ln2_mean, ln2_rstd, residual2, p.ln2w + lC, p.ln2b + lC, B, T, C);
+    k.matmul_forward(fch, ln2, p.fcw + lC * 4 * C, p.fcb + lC * 4, B, T, C, 4 * C);
+    k.gelu_forward(fch_gelu, fch, static_cast<int>(BTC * 4));
+    k.matmul_forward(fcproj, fch_gelu, p.fcprojw + lC * 4 * C, p.fcprojb + lC, B, T, 4 * C, C);
+    k.residual_forward(residual3, residual2, fcproj, static_cast<int>(BTC));
+  }
+  const float* last_residual = a.residual3 + (L - 1) * BTC;
+  k.layernorm_forward(a.lnf, a.lnf_mean, a.lnf_rstd, last_residual, p.lnfw, p.lnfb, B, T, C);
+  k.matmul_forward(a.logits, a.lnf, p.wte, nullptr, B, T, C, Vp);
+  k.softmax_forward(a.probs, a.logits, B, T, V, Vp);
+
+  if (!have_targets_) {
+    mean_loss_ = -1.0f;
+    return;
+  }
+  k.crossentropy_forward(a.losses, a.probs, targets_.data(), B, T, Vp);
+  double sum = 0;
+  for (size_t i = 0; i < BT; ++i) sum += a.losses[i];
+  mean_loss_ = static_cast<float>(sum / BT);
+}
+
+void GPT2::ZeroGrad() {
+  grads_memory_.Zero();
+  grads_acts_memory_.Zero();
+}
+
+void GPT2::Backward(const KernelSet& kernels) {
+  if (!have_targets_) throw Error("Backward needs a Forward with targets");
+  const KernelTable& k = kernels.fn;
+  const int B = B_, T = T_, C = config_.channels, L = config_.num_layers;
+  const int NH = config_.num_heads, V = config_.vocab_size, Vp = config_.padded_vocab_size;
+  const size_t BTC = static_cast<size_t>(B) * T * C;
+  const size_t BT = static_cast<size_t>(B) * T;
+  const size_t attention_size = static_cast<size_t>(B) * NH * T * T;
+  const ParameterTensors& p = params_;
+  const ParameterTensors& g = grads_;
+  const ActivationTensors& a = acts_;
+  const ActivationTensors& d = grads_acts_;
+
+  // The loss is the mean over B*T positions, so each position's loss has gradient 1/(B*T).
+  std::fill(d.losses, d.losses + BT, 1.0f / static_cast<float>(BT));
+  k.crossentropy_softmax_backward(d.logits, d.losses, a.probs, targets_.data(), B, T, V, Vp);
+  k.matmul_backward(d.lnf, g.wte, nullptr, d.logits, a.lnf, p.wte, B, T, C, Vp);
+  const float* last_residual = a.residual3 + (L - 1) * BTC;
+  float* dlast_residual = d.residual3 + (L - 1) * BTC;
+  k.layernorm_backward(dlast_residual, g.lnfw, g.lnfb, d.lnf, last_residual, p.lnfw, a.lnf_mean,
+                       a.lnf_rstd, B, T, C);
+
+  for (int l = L - 1; l >= 0; --l) {
+    const float* residual = l == 0 ? a.encoded : a.residual3 + (l - 1) * BTC;
+    float* dresidual = l == 0 ? d.encoded : d.residual3 + (l - 1) * BTC;
+    const size_t lC = static_cast<size_t>(l) * C;
+    const size_t attention_offset = l * attention_size;
+
+    k.residual_backward(d.residual2 + l * BTC, d.fcproj + l * BTC, d.residual3 + l * BTC,
+                        static_cast<int>(BTC));
+    k.matmul_backward(d.fch_gelu + l * BTC * 4, g.fcprojw + lC * 4 * C, g.fcprojb + lC,
+                      d.fcproj + l * BTC, a.fch_gelu + l * BTC * 4, p.fcprojw + lC * 4 * C, B, T,
+                      4 * C, C);
+    k.gelu_backward(d.fch + l * BTC * 4, a.fch + l * BTC * 4, d.fch_gelu + l * BTC * 4,
+                    static_cast<int>(BTC * 4));
+    k.matmul_backward(d.ln2 + l * BTC, g.fcw + lC * 4 * C, g.fcb + lC * 4, d.fch + l * BTC * 4,
+                      a.ln2 + l * BTC, p.fcw + lC * 4 * C, B, T, C, 4 * C);
+    k.layernorm_backward(d.residual2 + l * BTC, g.ln2w + lC, g.ln2b + lC, d.ln2 + l * BTC,
+                         a.residual2 + l * BTC, p.ln2w + lC, a.ln2_mean + l * BT,
+                         a.ln2_rstd + l * BT, B, T, C);
+    k.residual_backward(dresidual, d.attproj + l * BTC, d.residual2 + l * BTC,
+                        static_cast<int>(BTC));
+    k.matmul_backward(d.atty + l * BTC, g.attprojw + lC * C, g.attprojb + lC, d.attproj + l * BTC,
+                      a.atty + l * BTC, p.attprojw + lC * C, B, T, C, C);
+    k.attention_backward(d.qkv + l * BTC * 3, d.preatt + attention_offset, d.att + attention_offset,
+                         d.atty + l * BTC, a.qkv + l * BTC * 3, a.att + attention_offset, B, T, C,
+                         NH);
+    k.matmul_backward(d.ln1 + l * BTC, g.qkvw + lC * 3 * C, g.qkvb + lC * 3, d.qkv + l * BTC * 3,
+                      a.ln1 + l * BTC, p.qkvw + lC * 3 * C, B, T, C, 3 * C);
+    k.layernorm_backward(dresidual, g.ln1w + lC, g.ln1b + lC, d.ln1 + l * BTC, residual,
+                         p.ln1w + lC, a.ln1_mean + l * BT, a.ln1_rstd + l * BT, B, T, C);
+  }
+  k.encoder_backward(g.wte, g.wpe, d.encoded, inputs_.data(), B, T, C);
+}
+
+void GPT2::Update(const KernelSet& kernels, const AdamwConfig& adamw, int step) {
+  if (m_memory_.data() == nullptr) throw Error("this model was built without optimizer state");
+  kernels.fn.adamw_update(params_memory_.data(), grads_memory_.data(), m_memory_.data(),
+                          v_memory_.data(), params_memory_.size(), adamw.lr, adamw.beta1,
+                          adamw.beta2, adamw.eps, adamw.weight_decay, step);
+}
+
+}  // namespace gpt2

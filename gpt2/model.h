@@ -1,0 +1,81 @@
+// GPT-2: parameters, gradients, AdamW state and activations, each in one contiguous block laid
+// out as llm.c lays it out, and the forward pass, backward pass and update written against the
+// kernel table. The model never names a kernel family.
+#ifndef GPT2_GPT2_MODEL_H_
+#define GPT2_GPT2_MODEL_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "gpt2/buffer.h"
+#include "gpt2/config.h"
+#include "gpt2/tensors.h"
+#include "kernels/kernel_set.h"
+
+namespace gpt2 {
+
+struct AdamwConfig {
+  float lr = 1e-4f;  // llm.c's train_gpt2.c defaults
+  float beta1 = 0.9f;
+  float beta2 = 0.999f;
+  float eps = 1e-8f;
+  float weight_decay = 0.0f;
+};
+
+struct MemoryUsage {
+  size_t parameter_bytes;
+  size_t gradient_bytes;
+  size_t optimizer_bytes;   // AdamW m and v
+  size_t activation_bytes;  // activations and their gradients
+  size_t Total() const {
+    return parameter_bytes + gradient_bytes + optimizer_bytes + activation_bytes;
+  }
+};
+
+class GPT2 {
+ public:
+  // Allocates (and zeroes) every block for batches of B sequences of T tokens, once, up front.
+  // Without optimizer state the model can run forward and backward but not Update; that lets the
+  // largest sizes be exercised where AdamW's two extra copies would not fit in memory.
+  GPT2(const GPT2Config& config, int B, int T, bool with_optimizer_state = true);
+
+  const GPT2Config& config() const { return config_; }
+  int B() const { return B_; }
+  int T() const { return T_; }
+  size_t num_parameters() const { return params_memory_.size(); }
+  float* params_memory() { return params_memory_.data(); }
+  float* grads_memory() { return grads_memory_.data(); }
+  const ParameterTensors& params() const { return params_; }
+  const ParameterTensors& grads() const { return grads_; }
+  const ActivationTensors& acts() const { return acts_; }
+  MemoryUsage memory() const;
+
+  // inputs and targets are (B,T) token ids below V, checked by the caller (the data loader).
+  // Without targets only the probabilities are computed and mean_loss() is -1.
+  void Forward(const KernelSet& kernels, const int* inputs, const int* targets);
+  float mean_loss() const { return mean_loss_; }
+  // Probabilities (Vp entries, V real) for sequence b at position t of the last Forward.
+  const float* probs_at(int b, int t) const;
+
+  void ZeroGrad();
+  // Gradients of the mean loss of the last Forward, which must have had targets.
+  void Backward(const KernelSet& kernels);
+  // One AdamW step; `step` counts from 1.
+  void Update(const KernelSet& kernels, const AdamwConfig& adamw, int step);
+
+ private:
+  GPT2Config config_;
+  int B_, T_;
+  FloatBuffer params_memory_, grads_memory_, m_memory_, v_memory_;
+  FloatBuffer acts_memory_, grads_acts_memory_;
+  ParameterTensors params_, grads_;
+  ActivationTensors acts_, grads_acts_;
+  std::vector<int> inputs_, targets_;
+  bool have_targets_ = false;
+  float mean_loss_ = -1.0f;
+};
+
+}  // namespace gpt2
+
+#endif  // GPT2_GPT2_MODEL_H_

@@ -1,0 +1,45 @@
+#include "gpt2/tokenizer.h"
+
+#include <cstdint>
+
+#include "gpt2/file_io.h"
+#include "kernels/error.h"
+
+namespace gpt2 {
+
+TokenDecoder::TokenDecoder(const std::string& path) {
+  InputFile file(path);
+  uint32_t header[256];
+  if (file.size() < sizeof header) {
+    throw Error(path + ": truncated: shorter than the 1024-byte tokenizer header");
+  }
+  file.Read(header, sizeof header, "the tokenizer header");
+  if (header[0] != static_cast<uint32_t>(kTokenizerMagic)) {
+    throw Error(path + ": not a tokenizer file (magic " + std::to_string(header[0]) +
+                ", expected " + std::to_string(kTokenizerMagic) + ")");
+  }
+  if (header[1] != 1 && header[1] != 2) {
+    throw Error(path + ": unsupported tokenizer version " + std::to_string(header[1]));
+  }
+  const uint32_t vocab_size = header[2];
+  if (vocab_size == 0 || vocab_size > 1u << 20) {
+    throw Error(path + ": implausible vocabulary size " + std::to_string(vocab_size));
+  }
+  // Version 1 predates the end-of-text field; GPT-2's id is the one it implied.
+  end_of_text_ = header[1] == 2 ? static_cast<int>(header[3]) : kGpt2EndOfText;
+  pieces_.resize(vocab_size);
+  for (uint32_t id = 0; id < vocab_size; ++id) {
+    uint8_t length = 0;
+    file.Read(&length, 1, "a token's length");
+    if (length == 0) throw Error(path + ": token " + std::to_string(id) + " has length 0");
+    pieces_[id].resize(length);
+    file.Read(pieces_[id].data(), length, "a token's bytes");
+  }
+}
+
+std::string TokenDecoder::Decode(int id) const {
+  if (id < 0 || id >= vocab_size()) return "<|unknown:" + std::to_string(id) + "|>";
+  return pieces_[id];
+}
+
+}  // namespace gpt2

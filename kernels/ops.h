@@ -1,0 +1,143 @@
+// The kernels of a GPT-2 training step, declared once.
+//
+// Every op is named as in llm.c's train_gpt2.c so that file maps onto ours by name. Conventions,
+// kept by every family:
+//   - outputs first, then inputs, then dimensions (B, T, C, OC, NH, V, Vp);
+//   - tensors are dense row-major fp32; sizes are int, offsets are computed in size_t;
+//   - forward kernels overwrite their outputs; backward kernels ACCUMULATE (+=) into every
+//     gradient they write, so the caller zeroes gradients once per step;
+//   - a kernel may use OpenMP; the thread count is set once per process (omp_set_num_threads).
+#ifndef GPT2_KERNELS_OPS_H_
+#define GPT2_KERNELS_OPS_H_
+
+#include <cstddef>
+
+namespace gpt2 {
+
+// out (B,T,C) = wte[inp] (rows of (V,C)) + wpe[t] (rows of (maxT,C)).
+using EncoderForwardFn = void (*)(float* out, const int* inp, const float* wte, const float* wpe,
+                                  int B, int T, int C);
+// dwte[inp] += dout, dwpe[t] += dout.
+using EncoderBackwardFn = void (*)(float* dwte, float* dwpe, const float* dout, const int* inp,
+                                   int B, int T, int C);
+// out (B,T,C) = (inp - mean) * rstd * weight + bias over C; saves mean, rstd (B,T).
+using LayernormForwardFn = void (*)(float* out, float* mean, float* rstd, const float* inp,
+                                    const float* weight, const float* bias, int B, int T, int C);
+// dinp, dweight, dbias += gradients of layernorm, from the saved mean and rstd.
+using LayernormBackwardFn = void (*)(float* dinp, float* dweight, float* dbias, const float* dout,
+                                     const float* inp, const float* weight, const float* mean,
+                                     const float* rstd, int B, int T, int C);
+// out (B,T,OC) = inp (B,T,C) · weightᵀ (OC,C) + bias (OC), bias may be null.
+using MatmulForwardFn = void (*)(float* out, const float* inp, const float* weight,
+                                 const float* bias, int B, int T, int C, int OC);
+// dinp += dout · weight, dweight += doutᵀ · inp, dbias += Σ dout (dbias may be null).
+using MatmulBackwardFn = void (*)(float* dinp, float* dweight, float* dbias, const float* dout,
+                                  const float* inp, const float* weight, int B, int T, int C,
+                                  int OC);
+// out (B,T,C) = causal multi-head attention of inp (B,T,3C) = [q | k | v];
+// saves preatt and att (B,NH,T,T); entries above the diagonal are written as 0.
+using AttentionForwardFn = void (*)(float* out, float* preatt, float* att, const float* inp, int B,
+                                    int T, int C, int NH);
+// dinp (B,T,3C) += gradient through attention; dpreatt and datt (B,NH,T,T) are scratch
+// gradients that are accumulated too.
+using AttentionBackwardFn = void (*)(float* dinp, float* dpreatt, float* datt, const float* dout,
+                                     const float* inp, const float* att, int B, int T, int C,
+                                     int NH);
+// out (N) = gelu(inp), tanh approximation.
+using GeluForwardFn = void (*)(float* out, const float* inp, int N);
+// dinp (N) += gelu'(inp) * dout.
+using GeluBackwardFn = void (*)(float* dinp, const float* inp, const float* dout, int N);
+// out (N) = inp1 + inp2.
+using ResidualForwardFn = void (*)(float* out, const float* inp1, const float* inp2, int N);
+// dinp1 += dout, dinp2 += dout.
+using ResidualBackwardFn = void (*)(float* dinp1, float* dinp2, const float* dout, int N);
+// probs (B,T,Vp) = softmax of logits over the first V entries; probs[V..Vp) = 0.
+using SoftmaxForwardFn = void (*)(float* probs, const float* logits, int B, int T, int V, int Vp);
+// losses (B,T) = -log probs[target].
+using CrossentropyForwardFn = void (*)(float* losses, const float* probs, const int* targets, int B,
+                                       int T, int Vp);
+// dlogits[..V) += (probs - onehot(target)) * dlosses; dlogits[V..Vp) untouched.
+using CrossentropySoftmaxBackwardFn = void (*)(float* dlogits, const float* dlosses,
+                                               const float* probs, const int* targets, int B, int T,
+                                               int V, int Vp);
+// One AdamW step over n parameters at step t (1-based): bias-corrected moments, decoupled
+// weight decay: p -= lr * (m̂ / (sqrt(v̂) + eps) + weight_decay * p).
+using AdamwUpdateFn = void (*)(float* params, const float* grads, float* m, float* v, size_t n,
+                               float lr, float beta1, float beta2, float eps, float weight_decay,
+                               int t);
+
+// The single list of kernels: X(name, function-pointer type, one-line description).
+// Everything that enumerates kernels (the kernel table, names, printing, benchmarks) expands it.
+#define GPT2_KERNEL_LIST(X)                                                                    \
+  X(encoder_forward, EncoderForwardFn, "token + position embedding lookup")                    \
+  X(encoder_backward, EncoderBackwardFn, "scatter-add into the embedding tables")              \
+  X(layernorm_forward, LayernormForwardFn, "layer normalisation over channels")                \
+  X(layernorm_backward, LayernormBackwardFn, "layer normalisation gradients")                  \
+  X(matmul_forward, MatmulForwardFn, "out = inp · weightᵀ + bias")                             \
+  X(matmul_backward, MatmulBackwardFn, "dinp, dweight, dbias of the matmul")                   \
+  X(attention_forward, AttentionForwardFn, "causal multi-head self-attention")                 \
+  X(attention_backward, AttentionBackwardFn, "attention gradients (O(T²) softmax backward)")   \
+  X(gelu_forward, GeluForwardFn, "GELU, tanh approximation")                                   \
+  X(gelu_backward, GeluBackwardFn, "GELU gradient")                                            \
+  X(residual_forward, ResidualForwardFn, "elementwise sum of two streams")                     \
+  X(residual_backward, ResidualBackwardFn, "gradient copied to both streams")                  \
+  X(softmax_forward, SoftmaxForwardFn, "softmax over the real vocabulary")                     \
+  X(crossentropy_forward, CrossentropyForwardFn, "per-token negative log-likelihood")          \
+  X(crossentropy_softmax_backward, CrossentropySoftmaxBackwardFn, "fused softmax+CE gradient") \
+  X(adamw_update, AdamwUpdateFn, "AdamW optimizer step")
+
+// A table with one function pointer per kernel. A family fills the entries it implements and
+// leaves the others null.
+struct KernelTable {
+#define GPT2_TABLE_ENTRY(name, Fn, description) Fn name = nullptr;
+  GPT2_KERNEL_LIST(GPT2_TABLE_ENTRY)
+#undef GPT2_TABLE_ENTRY
+};
+
+enum class KernelId {
+#define GPT2_KERNEL_ID(name, Fn, description) name,
+  GPT2_KERNEL_LIST(GPT2_KERNEL_ID)
+#undef GPT2_KERNEL_ID
+};
+
+inline constexpr int kNumKernels = 0
+#define GPT2_COUNT_KERNEL(name, Fn, description) +1
+    GPT2_KERNEL_LIST(GPT2_COUNT_KERNEL)
+#undef GPT2_COUNT_KERNEL
+    ;
+
+struct KernelInfo {
+  const char* name;
+  const char* description;
+};
+
+// Name and description of every kernel, indexed by KernelId.
+inline constexpr KernelInfo kKernelInfo[kNumKernels] = {
+#define GPT2_KERNEL_INFO(name, Fn, description) {#name, description},
+    GPT2_KERNEL_LIST(GPT2_KERNEL_INFO)
+#undef GPT2_KERNEL_INFO
+};
+
+// Type-erased access to a table entry, for code that walks all kernels (resolution, printing).
+inline bool HasKernel(const KernelTable& table, int id) {
+  int i = 0;
+  bool found = false;
+#define GPT2_HAS_KERNEL(name, Fn, description) \
+  if (i++ == id) found = table.name != nullptr;
+  GPT2_KERNEL_LIST(GPT2_HAS_KERNEL)
+#undef GPT2_HAS_KERNEL
+  return found;
+}
+
+// Copies entry `id` from one table to another.
+inline void CopyKernel(KernelTable& to, const KernelTable& from, int id) {
+  int i = 0;
+#define GPT2_COPY_KERNEL(name, Fn, description) \
+  if (i++ == id) to.name = from.name;
+  GPT2_KERNEL_LIST(GPT2_COPY_KERNEL)
+#undef GPT2_COPY_KERNEL
+}
+
+}  // namespace gpt2
+
+#endif  // GPT2_KERNELS_OPS_H_
