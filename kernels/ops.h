@@ -38,8 +38,9 @@ using MatmulBackwardFn = void (*)(float* dinp, float* dweight, float* dbias, con
 // saves preatt and att (B,NH,T,T); entries above the diagonal are written as 0.
 using AttentionForwardFn = void (*)(float* out, float* preatt, float* att, const float* inp, int B,
                                     int T, int C, int NH);
-// dinp (B,T,3C) += gradient through attention; dpreatt and datt (B,NH,T,T) are scratch
-// gradients that are accumulated too.
+// dinp (B,T,3C) += gradient through attention. dpreatt and datt (B,NH,T,T) are scratch for the
+// gradients of the scores and probabilities: they must be zero on entry (the model zeroes every
+// activation gradient each step) and hold those gradients on return.
 using AttentionBackwardFn = void (*)(float* dinp, float* dpreatt, float* datt, const float* dout,
                                      const float* inp, const float* att, int B, int T, int C,
                                      int NH);
