@@ -56,7 +56,8 @@ CheckpointHeader ReadCheckpointHeader(const std::string& path) {
   ValidateConfig(c, path);
   const size_t expected = kHeaderBytes + NumParameters(c) * BytesPerParameter(result.version);
   if (file.size() != expected) {
-    throw Error(path + ": file is " + std::to_string(file.size()) + " bytes but its header (" +
+    throw Error(path + (file.size() < expected ? ": truncated: " : ": trailing bytes: ") +
+                "file is " + std::to_string(file.size()) + " bytes but its header (" +
                 DescribeConfig(c) + ", version " + std::to_string(result.version) + ") needs " +
                 std::to_string(expected));
   }

@@ -69,7 +69,7 @@ GPT2Config ParseModelSpec(const std::string& spec, const char* flag) {
   if (config.padded_vocab_size == 0) {
     config.padded_vocab_size = RoundUp(config.vocab_size, kVocabPadding);
   }
-  ValidateConfig(config, flag);
+  ValidateConfig(config, std::string("bad value '") + spec + "' for " + flag);
   return config;
 }
 

@@ -67,7 +67,9 @@ DataLoader::DataLoader(const std::string& pattern, const std::string& flag, int 
   }
   inputs_.resize(needed - 1);
   targets_.resize(needed - 1);
-  LoadShard(0);
+  // Read every shard once now, so a bad token id fails the run at start rather than hours in
+  // when its shard comes up; then keep the first one in memory.
+  for (size_t i = files_.size(); i-- > 0;) LoadShard(i);
 }
 
 DataLoader::DataLoader(std::vector<uint16_t> tokens, std::string name, int B, int T)

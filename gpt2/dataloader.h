@@ -16,9 +16,9 @@ inline constexpr int kShardVersion = 1;
 
 class DataLoader {
  public:
-  // The shards matching `pattern` (a glob), in sorted order. Every header is checked here, and
-  // each shard's token ids when it is loaded, so a bad file fails with its name and never
-  // trains silently on garbage. `flag` names the option in errors ("--train").
+  // The shards matching `pattern` (a glob), in sorted order. Every shard is read and checked
+  // here (header, length, token ids below `vocab_size`), so a bad file fails at start with its
+  // name and never trains silently on garbage. `flag` names the option in errors ("--train").
   DataLoader(const std::string& pattern, const std::string& flag, int B, int T, int vocab_size);
   // An in-memory stream (synthetic data); ids must already be below the vocabulary size.
   DataLoader(std::vector<uint16_t> tokens, std::string name, int B, int T);

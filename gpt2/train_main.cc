@@ -1,5 +1,6 @@
 // gpt2_train: trains GPT-2 with the kernels chosen at start-up and logs every step.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -63,8 +64,9 @@ std::string JsonNumber(double value) {
   return text;
 }
 
-// Fails at start, not after hours of training, when an output's directory does not exist.
-void CheckOutputDirectory(const std::string& path, const char* flag) {
+// Fails at start, not after hours of training, when an output cannot be written: its directory
+// is missing or not writable, or the path names a directory.
+void CheckOutputPath(const std::string& path, const char* flag) {
   if (path.empty()) return;
   const size_t slash = path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
@@ -72,6 +74,23 @@ void CheckOutputDirectory(const std::string& path, const char* flag) {
   if (stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
     throw Error(path + ": directory " + dir + " does not exist (" + flag + ")");
   }
+  if (access(dir.c_str(), W_OK) != 0) {
+    throw Error(path + ": directory " + dir + " is not writable (" + flag + ")");
+  }
+  if (slash == path.size() - 1 || (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))) {
+    throw Error(path + ": is a directory, expected a file name (" + flag + ")");
+  }
+}
+
+void CheckAdamw(const AdamwConfig& a) {
+  auto bad = [](const char* flag, float value, const char* range) {
+    return Error("bad value '" + std::to_string(value) + "' for " + flag + ": must be " + range);
+  };
+  if (a.lr < 0) throw bad("--lr", a.lr, "at least 0");
+  if (a.beta1 < 0 || a.beta1 >= 1) throw bad("--beta1", a.beta1, "in [0, 1)");
+  if (a.beta2 < 0 || a.beta2 >= 1) throw bad("--beta2", a.beta2, "in [0, 1)");
+  if (a.eps <= 0) throw bad("--eps", a.eps, "above 0");
+  if (a.weight_decay < 0) throw bad("--weight-decay", a.weight_decay, "at least 0");
 }
 
 // Mean loss over `steps` batches from the start of the loader.
@@ -187,8 +206,9 @@ int Run(int argc, char** argv) {
     throw Error("bad value '" + std::to_string(o.gen_tokens) +
                 "' for --gen-tokens: must be below T=" + std::to_string(o.T));
   }
-  CheckOutputDirectory(o.save, "--save");
-  CheckOutputDirectory(o.json, "--json");
+  CheckAdamw(o.adamw);
+  CheckOutputPath(o.save, "--save");
+  CheckOutputPath(o.json, "--json");
 
   CheckpointHeader header;
   if (!o.checkpoint.empty()) {
@@ -202,7 +222,17 @@ int Run(int argc, char** argv) {
                 std::to_string(config.max_seq_len));
   }
   std::unique_ptr<TokenDecoder> decoder;
-  if (!o.tokenizer.empty()) decoder = std::make_unique<TokenDecoder>(o.tokenizer);
+  if (!o.tokenizer.empty()) {
+    decoder = std::make_unique<TokenDecoder>(o.tokenizer);
+    // Sampling feeds the end-of-text id to the model and decodes what it draws: both sides must
+    // speak the same vocabulary.
+    if (decoder->vocab_size() != config.vocab_size || decoder->end_of_text() >= config.vocab_size) {
+      throw Error(o.tokenizer + ": tokenizer has " + std::to_string(decoder->vocab_size()) +
+                  " tokens (end of text " + std::to_string(decoder->end_of_text()) +
+                  ") but the model's vocabulary is " + std::to_string(config.vocab_size) +
+                  " (--tokenizer)");
+    }
+  }
 
   std::unique_ptr<DataLoader> train, val;
   const size_t synthetic_tokens = std::max<size_t>(static_cast<size_t>(o.B) * o.T + 1, 1 << 20);

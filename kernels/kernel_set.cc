@@ -27,18 +27,18 @@ std::vector<std::string> SplitList(const std::string& list) {
   return items;
 }
 
-const KernelFamily& FindFamily(const std::string& name, const char* flag) {
-  const KernelFamily* family = Registry::Get().Find(name);
+const KernelFamily& FindFamily(const Registry& registry, const std::string& name,
+                               const char* flag) {
+  const KernelFamily* family = registry.Find(name);
   if (family == nullptr) {
     throw Error(std::string("unknown kernel family '") + name + "' in " + flag +
-                "; valid: " + Registry::Get().FamilyNames());
+                "; valid: " + registry.FamilyNames());
   }
   return *family;
 }
 
-void Assign(KernelSet& set, int id, const KernelFamily& family) {
-  const KernelFamily& naive = *Registry::Get().Find("naive");
-  bool has = HasKernel(family.kernels, id);
+void Assign(KernelSet& set, int id, const KernelFamily& family, const KernelFamily& naive) {
+  const bool has = HasKernel(family.kernels, id);
   CopyKernel(set.fn, has ? family.kernels : naive.kernels, id);
   set.family[id] = family.name;
   set.fallback[id] = !has;
@@ -48,10 +48,11 @@ void Assign(KernelSet& set, int id, const KernelFamily& family) {
 
 KernelSpec BuildDefaultSpec() { return {GPT2_DEFAULT_FAMILY, SplitList(GPT2_KERNEL_OVERRIDES)}; }
 
-KernelSet KernelSet::Resolve(const KernelSpec& spec) {
+KernelSet KernelSet::Resolve(const KernelSpec& spec, const Registry& registry) {
+  const KernelFamily& naive = FindFamily(registry, "naive", "the registry");
   KernelSet set;
-  const KernelFamily& family = FindFamily(spec.family, "--kernels");
-  for (int id = 0; id < kNumKernels; ++id) Assign(set, id, family);
+  const KernelFamily& family = FindFamily(registry, spec.family, "--kernels");
+  for (int id = 0; id < kNumKernels; ++id) Assign(set, id, family, naive);
   for (const std::string& item : spec.overrides) {
     size_t eq = item.find('=');
     if (eq == std::string::npos) {
@@ -62,7 +63,7 @@ KernelSet KernelSet::Resolve(const KernelSpec& spec) {
     if (id < 0) {
       throw Error("unknown kernel '" + kernel + "' in --kernel; valid: " + KernelNames());
     }
-    Assign(set, id, FindFamily(item.substr(eq + 1), "--kernel"));
+    Assign(set, id, FindFamily(registry, item.substr(eq + 1), "--kernel"), naive);
   }
   return set;
 }
@@ -88,8 +89,7 @@ std::string KernelSet::Summary() const {
   return out;
 }
 
-std::string ListKernels() {
-  const Registry& registry = Registry::Get();
+std::string ListKernels(const Registry& registry) {
   std::string out = "families:\n";
   char line[512];
   for (const KernelFamily& family : registry.families()) {

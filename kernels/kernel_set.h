@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernels/ops.h"
+#include "kernels/registry.h"
 
 namespace gpt2 {
 
@@ -25,7 +26,8 @@ struct KernelSet {
   bool fallback[kNumKernels] = {};  // true where the requested family lacks it and naive ran
 
   // Throws gpt2::Error naming the flag (`--kernels` or `--kernel`) and listing valid choices.
-  static KernelSet Resolve(const KernelSpec& spec);
+  // Kernels the chosen family lacks come from naive and are marked as fallbacks.
+  static KernelSet Resolve(const KernelSpec& spec, const Registry& registry = Registry::Get());
 
   // The table printed by every binary: kernel → family, fallbacks marked.
   std::string Describe() const;
@@ -34,7 +36,7 @@ struct KernelSet {
 };
 
 // Every kernel with the families that implement it (--list-kernels).
-std::string ListKernels();
+std::string ListKernels(const Registry& registry = Registry::Get());
 
 }  // namespace gpt2
 

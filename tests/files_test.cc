@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -86,8 +88,8 @@ std::string Header(std::initializer_list<int32_t> fields) {
 }
 
 std::string CheckpointHeaderBytes(int magic, int version, const GPT2Config& c) {
-  return Header({magic, version, c.max_seq_len, c.vocab_size, c.num_layers, c.num_heads,
-                 c.channels, c.padded_vocab_size});
+  return Header({magic, version, c.max_seq_len, c.vocab_size, c.num_layers, c.num_heads, c.channels,
+                 c.padded_vocab_size});
 }
 
 std::string ShardBytes(int magic, int version, int32_t count, const std::vector<uint16_t>& tokens) {
@@ -288,8 +290,8 @@ TEST_F(CheckpointErrorTest, NegativeSizeInHeaderIsRejected) {
 TEST_F(CheckpointErrorTest, ChannelsNotAMultipleOfHeadsIsRejected) {
   GPT2Config odd = TinyConfig();
   odd.channels = 9;  // NH = 2
-  const std::string path = WriteCheckpoint(
-      "odd.bin", kCheckpointMagic, 3, odd, NumParameters(odd) * sizeof(float));
+  const std::string path =
+      WriteCheckpoint("odd.bin", kCheckpointMagic, 3, odd, NumParameters(odd) * sizeof(float));
   EXPECT_TRUE(ThrowsErrorMentioning([&] { ReadCheckpointHeader(path); }, {path, "multiple"}));
 }
 
@@ -423,36 +425,36 @@ TEST_F(FilesTest, DataLoaderGlobServesShardsInOrderThenWraps) {
 
 TEST_F(FilesTest, DataLoaderNoMatchingFileNamesPatternAndFlag) {
   const std::string pattern = Path("missing_*.bin");
-  EXPECT_TRUE(ThrowsErrorMentioning([&] { DataLoader(pattern, "--val", 1, 4, 100); },
-                                    {pattern, "--val"}));
+  EXPECT_TRUE(
+      ThrowsErrorMentioning([&] { DataLoader(pattern, "--val", 1, 4, 100); }, {pattern, "--val"}));
 }
 
 TEST_F(FilesTest, ShardWithWrongMagicIsRejected) {
   const std::string path = Path("magic.bin");
   WriteWholeFile(path, ShardBytes(kCheckpointMagic, kShardVersion, 9, Iota(9, 0)));
-  EXPECT_TRUE(ThrowsErrorMentioning([&] { DataLoader(path, "--train", 1, 4, 100); },
-                                    {path, "magic"}));
+  EXPECT_TRUE(
+      ThrowsErrorMentioning([&] { DataLoader(path, "--train", 1, 4, 100); }, {path, "magic"}));
 }
 
 TEST_F(FilesTest, ShardWithWrongVersionIsRejected) {
   const std::string path = Path("version.bin");
   WriteWholeFile(path, ShardBytes(kShardMagic, 2, 9, Iota(9, 0)));
-  EXPECT_TRUE(ThrowsErrorMentioning([&] { DataLoader(path, "--train", 1, 4, 100); },
-                                    {path, "version 2"}));
+  EXPECT_TRUE(
+      ThrowsErrorMentioning([&] { DataLoader(path, "--train", 1, 4, 100); }, {path, "version 2"}));
 }
 
 TEST_F(FilesTest, ShardLengthDisagreeingWithHeaderCountIsRejected) {
   const std::string path = Path("length.bin");
   WriteWholeFile(path, ShardBytes(kShardMagic, kShardVersion, 10, Iota(9, 0)));
-  EXPECT_TRUE(ThrowsErrorMentioning([&] { DataLoader(path, "--train", 1, 4, 100); },
-                                    {path, "10 tokens"}));
+  EXPECT_TRUE(
+      ThrowsErrorMentioning([&] { DataLoader(path, "--train", 1, 4, 100); }, {path, "10 tokens"}));
 }
 
 TEST_F(FilesTest, ShardShorterThanHeaderIsRejected) {
   const std::string path = Path("stub.bin");
   WriteWholeFile(path, ShardBytes(kShardMagic, kShardVersion, 0, {}).substr(0, 12));
-  EXPECT_TRUE(ThrowsErrorMentioning([&] { DataLoader(path, "--train", 1, 4, 100); },
-                                    {path, "truncated"}));
+  EXPECT_TRUE(
+      ThrowsErrorMentioning([&] { DataLoader(path, "--train", 1, 4, 100); }, {path, "truncated"}));
 }
 
 TEST_F(FilesTest, ShardWithFewerThanBTPlusOneTokensNamesTheFile) {
@@ -580,14 +582,11 @@ TEST_P(Gpt2SizeTest, ParsesToThePublishedSizes) {
   EXPECT_EQ(config.max_seq_len, 1024);
 }
 
-INSTANTIATE_TEST_SUITE_P(Gpt2, Gpt2SizeTest,
-                         ::testing::Values(Gpt2Size{"d12", 12, 12, 768},
-                                           Gpt2Size{"d24", 24, 16, 1024},
-                                           Gpt2Size{"d36", 36, 20, 1280},
-                                           Gpt2Size{"d48", 48, 25, 1600}),
-                         [](const ::testing::TestParamInfo<Gpt2Size>& info) {
-                           return std::string(info.param.spec);
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Gpt2, Gpt2SizeTest,
+    ::testing::Values(Gpt2Size{"d12", 12, 12, 768}, Gpt2Size{"d24", 24, 16, 1024},
+                      Gpt2Size{"d36", 36, 20, 1280}, Gpt2Size{"d48", 48, 25, 1600}),
+    [](const ::testing::TestParamInfo<Gpt2Size>& info) { return std::string(info.param.spec); });
 
 TEST(ModelSpecTest, CustomSpecRoundsVpUpToAMultipleOf128) {
   const GPT2Config config = ParseModelSpec("L=2,C=64,NH=4,V=1000,maxT=32", "--model");
@@ -618,8 +617,8 @@ INSTANTIATE_TEST_SUITE_P(Specs, BadModelSpecTest,
 
 TEST(ModelSpecTest, BadSpecMessageQuotesTheValue) {
   EXPECT_TRUE(ThrowsErrorMentioning([] { ParseModelSpec("d13", "--model"); }, {"'d13'"}));
-  EXPECT_TRUE(ThrowsErrorMentioning(
-      [] { ParseModelSpec("L=2,C=63,NH=4,V=10,maxT=8", "--model"); }, {"multiple"}));
+  EXPECT_TRUE(ThrowsErrorMentioning([] { ParseModelSpec("L=2,C=63,NH=4,V=10,maxT=8", "--model"); },
+                                    {"multiple"}));
 }
 
 }  // namespace
