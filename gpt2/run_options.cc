@@ -2,6 +2,8 @@
 
 #include <omp.h>
 
+#include "kernels/threading.h"
+
 namespace gpt2 {
 
 void AddRunFlags(Flags& flags, RunOptions* options) {
@@ -27,7 +29,7 @@ KernelSet ResolveKernels(const RunOptions& options) {
 }
 
 int ApplyThreads(const RunOptions& options) {
-  omp_set_num_threads(options.threads);
+  SetThreads(options.threads);
   return options.threads;
 }
 

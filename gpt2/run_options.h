@@ -23,7 +23,7 @@ void AddRunFlags(Flags& flags, RunOptions* options);
 // each --kernel applied on top. Throws gpt2::Error naming the flag.
 KernelSet ResolveKernels(const RunOptions& options);
 
-// Sets OpenMP's thread count for the process; returns it.
+// Sets the thread count of OpenMP and of OpenBLAS for the process; returns it.
 int ApplyThreads(const RunOptions& options);
 
 }  // namespace gpt2

@@ -21,6 +21,7 @@
 #include "gpt2/synthetic_data.h"
 #include "gpt2/tokenizer.h"
 #include "kernels/error.h"
+#include "kernels/threading.h"
 
 namespace gpt2 {
 namespace {
@@ -271,7 +272,7 @@ int Run(int argc, char** argv) {
       o.B, o.T, Mib(memory.parameter_bytes).c_str(), Mib(memory.gradient_bytes).c_str(),
       Mib(memory.optimizer_bytes).c_str(), Mib(memory.activation_bytes).c_str(),
       Mib(memory.Total()).c_str());
-  std::printf("threads: %d (OpenMP)\n", threads);
+  std::printf("threads: %s\n", DescribeThreading().c_str());
   std::printf("train data: %s\n", train->Describe().c_str());
   std::printf("val data: %s\n", val ? val->Describe().c_str() : "none");
   std::fputs(kernels.Describe().c_str(), stdout);

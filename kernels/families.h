@@ -1,4 +1,5 @@
-// One registration function per kernel family; registry.cc calls each one compiled in.
+// The registration functions of every family; registry.cc calls each one compiled in, and a
+// kernel a family does not register falls back to naive.
 #ifndef GPT2_KERNELS_FAMILIES_H_
 #define GPT2_KERNELS_FAMILIES_H_
 
@@ -7,6 +8,16 @@
 namespace gpt2 {
 
 void RegisterNaiveFamily(KernelTable& naive);
+
+// tiled: cache- and register-blocked plain C++ (kernels/tiled_gemm.cc).
+void RegisterMatmulTiled(KernelTable& tiled);
+void RegisterAttentionTiled(KernelTable& tiled);
+
+#if GPT2_HAVE_OPENBLAS
+// openblas: the GEMM-shaped kernels as cblas_sgemm calls.
+void RegisterMatmulOpenblas(KernelTable& openblas);
+void RegisterAttentionOpenblas(KernelTable& openblas);
+#endif
 
 }  // namespace gpt2
 

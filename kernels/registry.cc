@@ -8,6 +8,16 @@ const Registry& Registry::Get() {
   static const Registry registry = [] {
     Registry r;
     RegisterNaiveFamily(r.AddFamily("naive", "plain loops with the semantics of llm.c"));
+
+    KernelTable& tiled = r.AddFamily("tiled", "cache- and register-blocked plain C++ loops");
+    RegisterMatmulTiled(tiled);
+    RegisterAttentionTiled(tiled);
+
+#if GPT2_HAVE_OPENBLAS
+    KernelTable& openblas = r.AddFamily("openblas", "cblas_sgemm from OpenBLAS");
+    RegisterMatmulOpenblas(openblas);
+    RegisterAttentionOpenblas(openblas);
+#endif
     return r;
   }();
   return registry;

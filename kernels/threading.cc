@@ -1,0 +1,40 @@
+#include "kernels/threading.h"
+
+#include <omp.h>
+
+#if GPT2_HAVE_OPENBLAS
+#include <cblas.h>
+#endif
+
+namespace gpt2 {
+
+void SetThreads(int threads) {
+  omp_set_num_threads(threads);
+#if GPT2_HAVE_OPENBLAS
+  openblas_set_num_threads(threads);
+#endif
+}
+
+std::string DescribeThreading() {
+  std::string out = "OpenMP " + std::to_string(omp_get_max_threads()) + " threads";
+#if GPT2_HAVE_OPENBLAS
+  static const char* kParallel[] = {"sequential", "pthread", "OpenMP"};
+  const int parallel = openblas_get_parallel();
+  out += std::string("; OpenBLAS ") + openblas_get_config() + " (core " + openblas_get_corename() +
+         ", " + (parallel >= 0 && parallel <= 2 ? kParallel[parallel] : "?") + ", " +
+         std::to_string(openblas_get_num_threads()) + " threads)";
+#endif
+  return out;
+}
+
+#if GPT2_HAVE_OPENBLAS
+ScopedBlasThreads::ScopedBlasThreads(int threads) : saved_(openblas_get_num_threads()) {
+  openblas_set_num_threads(threads);
+}
+ScopedBlasThreads::~ScopedBlasThreads() { openblas_set_num_threads(saved_); }
+#else
+ScopedBlasThreads::ScopedBlasThreads(int) : saved_(1) {}
+ScopedBlasThreads::~ScopedBlasThreads() {}
+#endif
+
+}  // namespace gpt2

@@ -1,0 +1,283 @@
+// Every kernel of every non-naive family against the naive kernel run in double on the same
+// float inputs, on GPT-2's shapes and on awkward ones, at 1 and 2 threads.
+//
+// Tolerance for the GEMM-shaped kernels, derived rather than guessed: any order of summing K
+// products in fp32 has error at most γ_K·Σ|aᵢbᵢ| with γ_K ≈ K·u (u = 2⁻²⁴ ≈ 6e-8, the unit
+// roundoff). So each element must satisfy |a − e| ≤ K·u·m + 2u·|e|, where m = Σ|aᵢbᵢ| is computed
+// by the same naive kernel on the absolute values, and 2u·|e| covers the accumulation into a
+// prefilled output. A wrong index or a dropped term errs by about |e| ≈ m/√K, which is √K/u times
+// the bound (for K=768, 1e4 times), so the check is both safe and sharp. Attention chains two
+// reductions (scores over hs, outputs over T) through a softmax whose exp turns an absolute score
+// error into a relative one, so its bound is (hs + T)·u·4 of the tensor's largest magnitude.
+// Backward kernels start from random gradients (catching = for +=) and every output buffer is
+// followed by canaries (catching writes past the end).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "kernels/attention/attention_naive.h"
+#include "kernels/matmul/matmul_naive.h"
+#include "kernels/registry.h"
+#include "kernels/threading.h"
+#include "tests/test_util.h"
+
+namespace gpt2::test {
+namespace {
+
+constexpr double kUnitRoundoff = 0x1.0p-24;
+constexpr float kCanary = -12345.0f;
+constexpr size_t kCanaries = 16;
+
+// A float buffer with canaries after its n elements.
+class Guarded {
+ public:
+  Guarded(size_t n, uint64_t seed, double lo = -1, double hi = 1)
+      : n_(n), data_(RandomVector<float>(n, seed, lo, hi)) {
+    data_.resize(n + kCanaries, kCanary);
+  }
+  float* data() { return data_.data(); }
+  const float* data() const { return data_.data(); }
+  size_t size() const { return n_; }
+  std::vector<double> AsDouble() const { return {data_.begin(), data_.begin() + n_}; }
+  bool CanariesIntact() const {
+    for (size_t i = n_; i < data_.size(); ++i) {
+      if (data_[i] != kCanary) return false;
+    }
+    return true;
+  }
+
+ private:
+  size_t n_;
+  std::vector<float> data_;
+};
+
+std::vector<double> Abs(std::vector<double> v) {
+  for (double& x : v) x = std::fabs(x);
+  return v;
+}
+
+// |a − e| ≤ K·u·m + 2u·|e|, element by element.
+::testing::AssertionResult WithinGemmBound(const std::string& what, const Guarded& actual,
+                                           const std::vector<double>& expected,
+                                           const std::vector<double>& magnitude, int K) {
+  std::vector<double> bound(expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    bound[i] = K * kUnitRoundoff * magnitude[i] + 2 * kUnitRoundoff * std::fabs(expected[i]);
+  }
+  size_t outside = 0, worst = 0;
+  double worst_ratio = 0;
+  for (size_t i = 0; i < expected.size(); ++i) {
+    const double error = std::fabs(actual.data()[i] - expected[i]);
+    const double ratio = bound[i] > 0 ? error / bound[i] : (error > 0 ? INFINITY : 0);
+    if (!(ratio <= 1)) ++outside;
+    if (!(ratio <= worst_ratio)) {
+      worst_ratio = ratio;
+      worst = i;
+    }
+  }
+  if (!actual.CanariesIntact())
+    return ::testing::AssertionFailure() << what << ": wrote past the end";
+  if (outside == 0) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << what << ": " << outside << " of " << expected.size() << " elements outside the bound"
+         << "; worst at " << worst << ": actual " << actual.data()[worst] << ", expected "
+         << expected[worst] << ", bound " << bound[worst];
+}
+
+// Families other than naive, each with the kernels it implements.
+std::vector<std::string> FamiliesUnderTest() {
+  std::vector<std::string> names;
+  for (const KernelFamily& family : Registry::Get().families()) {
+    if (family.name != "naive") names.push_back(family.name);
+  }
+  return names;
+}
+
+const KernelTable& Table(const std::string& family) {
+  return Registry::Get().Find(family)->kernels;
+}
+
+struct MatmulShape {
+  const char* name;
+  int B, T, C, OC;
+};
+
+void PrintTo(const MatmulShape& s, std::ostream* os) { *os << s.name; }
+
+using MatmulParam = std::tuple<std::string, MatmulShape, int>;
+
+class MatmulFamilyTest : public ::testing::TestWithParam<MatmulParam> {
+ protected:
+  void SetUp() override { SetThreads(std::get<2>(GetParam())); }
+  void TearDown() override { SetThreads(1); }
+  const KernelTable& table() const { return Table(std::get<0>(GetParam())); }
+  const MatmulShape& shape() const { return std::get<1>(GetParam()); }
+};
+
+TEST_P(MatmulFamilyTest, ForwardMatchesNaiveInDouble) {
+  if (table().matmul_forward == nullptr) GTEST_SKIP() << "family has no matmul_forward";
+  const auto [name, B, T, C, OC] = shape();
+  const size_t BT = static_cast<size_t>(B) * T;
+  for (bool with_bias : {true, false}) {
+    SCOPED_TRACE(with_bias ? "with bias" : "without bias");
+    const Guarded inp(BT * C, 1), weight(static_cast<size_t>(OC) * C, 2), bias(OC, 3);
+    Guarded out(BT * OC, 4);
+    table().matmul_forward(out.data(), inp.data(), weight.data(), with_bias ? bias.data() : nullptr,
+                           B, T, C, OC);
+    std::vector<double> expected(BT * OC), magnitude(BT * OC);
+    const auto x = inp.AsDouble(), w = weight.AsDouble(), b = bias.AsDouble();
+    MatmulForwardNaive(expected.data(), x.data(), w.data(), with_bias ? b.data() : nullptr, B, T, C,
+                       OC);
+    const auto ax = Abs(x), aw = Abs(w), ab = Abs(b);
+    MatmulForwardNaive(magnitude.data(), ax.data(), aw.data(), with_bias ? ab.data() : nullptr, B,
+                       T, C, OC);
+    EXPECT_TRUE(WithinGemmBound("out", out, expected, magnitude, C + 1));
+  }
+}
+
+TEST_P(MatmulFamilyTest, BackwardAccumulatesLikeNaiveInDouble) {
+  if (table().matmul_backward == nullptr) GTEST_SKIP() << "family has no matmul_backward";
+  const auto [name, B, T, C, OC] = shape();
+  const size_t BT = static_cast<size_t>(B) * T;
+  for (bool with_bias : {true, false}) {
+    SCOPED_TRACE(with_bias ? "with bias" : "without bias");
+    const Guarded dout(BT * OC, 1), inp(BT * C, 2), weight(static_cast<size_t>(OC) * C, 3);
+    Guarded dinp(BT * C, 4), dweight(static_cast<size_t>(OC) * C, 5), dbias(OC, 6);
+    const std::vector<double> dinp0 = dinp.AsDouble(), dweight0 = dweight.AsDouble();
+    const std::vector<double> dbias0 = dbias.AsDouble();
+    table().matmul_backward(dinp.data(), dweight.data(), with_bias ? dbias.data() : nullptr,
+                            dout.data(), inp.data(), weight.data(), B, T, C, OC);
+
+    std::vector<double> e_dinp = dinp0, e_dweight = dweight0, e_dbias = dbias0;
+    const auto g = dout.AsDouble(), x = inp.AsDouble(), w = weight.AsDouble();
+    MatmulBackwardNaive(e_dinp.data(), e_dweight.data(), e_dbias.data(), g.data(), x.data(),
+                        w.data(), B, T, C, OC);
+    std::vector<double> m_dinp(dinp0.size()), m_dweight(dweight0.size()), m_dbias(OC);
+    const auto ag = Abs(g), ax = Abs(x), aw = Abs(w);
+    MatmulBackwardNaive(m_dinp.data(), m_dweight.data(), m_dbias.data(), ag.data(), ax.data(),
+                        aw.data(), B, T, C, OC);
+    EXPECT_TRUE(WithinGemmBound("dinp", dinp, e_dinp, m_dinp, OC));
+    EXPECT_TRUE(WithinGemmBound("dweight", dweight, e_dweight, m_dweight, static_cast<int>(BT)));
+    if (with_bias) {
+      EXPECT_TRUE(WithinGemmBound("dbias", dbias, e_dbias, m_dbias, static_cast<int>(BT)));
+    } else {
+      EXPECT_EQ(dbias.AsDouble(), dbias0) << "a null dbias must not be written";
+    }
+  }
+}
+
+// GPT-2 124M's four matmul roles and its LM head (768 → Vp = 50304) at small B·T, then shapes
+// that are not multiples of any vector width, register block or cache block.
+const MatmulShape kMatmulShapes[] = {
+    {"qkv", 2, 8, 768, 2304},     {"attproj", 2, 8, 768, 768},    {"fc", 2, 8, 768, 3072},
+    {"fcproj", 2, 8, 3072, 768},  {"lmhead", 1, 4, 768, 50304},   {"one", 1, 1, 1, 1},
+    {"C3_OC5_T1", 1, 1, 3, 5},    {"C15_OC17", 1, 7, 15, 17},     {"C16_OC131", 3, 3, 16, 131},
+    {"C17_OC9", 1, 9, 17, 9},     {"C33_OC257", 2, 5, 33, 257},   {"C65_OC65", 7, 1, 65, 65},
+    {"C67_OC131", 1, 9, 67, 131}, {"C300_OC260", 3, 23, 300, 260}};
+
+std::string MatmulName(const ::testing::TestParamInfo<MatmulParam>& info) {
+  return std::get<0>(info.param) + "_" + std::get<1>(info.param).name + "_threads" +
+         std::to_string(std::get<2>(info.param));
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, MatmulFamilyTest,
+                         ::testing::Combine(::testing::ValuesIn(FamiliesUnderTest()),
+                                            ::testing::ValuesIn(kMatmulShapes),
+                                            ::testing::Values(1, 2)),
+                         MatmulName);
+
+struct AttentionShape {
+  const char* name;
+  int B, T, C, NH;
+};
+
+void PrintTo(const AttentionShape& s, std::ostream* os) { *os << s.name; }
+
+using AttentionParam = std::tuple<std::string, AttentionShape, int>;
+
+class AttentionFamilyTest : public ::testing::TestWithParam<AttentionParam> {
+ protected:
+  void SetUp() override { SetThreads(std::get<2>(GetParam())); }
+  void TearDown() override { SetThreads(1); }
+  const KernelTable& table() const { return Table(std::get<0>(GetParam())); }
+  const AttentionShape& shape() const { return std::get<1>(GetParam()); }
+  double Tolerance(double scale) const {
+    const auto [name, B, T, C, NH] = shape();
+    return 4 * (C / NH + T) * kUnitRoundoff * scale;
+  }
+};
+
+TEST_P(AttentionFamilyTest, ForwardMatchesNaiveInDouble) {
+  if (table().attention_forward == nullptr) GTEST_SKIP() << "family has no attention_forward";
+  const auto [name, B, T, C, NH] = shape();
+  const size_t BT = static_cast<size_t>(B) * T, scores = static_cast<size_t>(B) * NH * T * T;
+  const Guarded inp(BT * 3 * C, 1, -2, 2);
+  Guarded out(BT * C, 2), preatt(scores, 3), att(scores, 4);
+  table().attention_forward(out.data(), preatt.data(), att.data(), inp.data(), B, T, C, NH);
+  std::vector<double> e_out(BT * C), e_preatt(scores), e_att(scores);
+  const auto x = inp.AsDouble();
+  AttentionForwardNaive(e_out.data(), e_preatt.data(), e_att.data(), x.data(), B, T, C, NH);
+  EXPECT_TRUE(AllClose("out", out.data(), e_out.data(), e_out.size(),
+                       Tolerance(MaxAbs(e_out.data(), e_out.size())), 0));
+  EXPECT_TRUE(AllClose("preatt", preatt.data(), e_preatt.data(), scores,
+                       Tolerance(MaxAbs(e_preatt.data(), scores)), 0));
+  EXPECT_TRUE(AllClose("att", att.data(), e_att.data(), scores, Tolerance(1.0), 0));
+  EXPECT_TRUE(out.CanariesIntact() && preatt.CanariesIntact() && att.CanariesIntact());
+}
+
+TEST_P(AttentionFamilyTest, BackwardAccumulatesLikeNaiveInDouble) {
+  if (table().attention_backward == nullptr) GTEST_SKIP() << "family has no attention_backward";
+  const auto [name, B, T, C, NH] = shape();
+  const size_t BT = static_cast<size_t>(B) * T, scores = static_cast<size_t>(B) * NH * T * T;
+  // att must be a real softmax for the backward identity to hold: take it from a forward pass.
+  const Guarded inp(BT * 3 * C, 1, -2, 2), dout(BT * C, 2);
+  std::vector<double> x = inp.AsDouble(), e_out(BT * C), e_preatt(scores), e_att(scores);
+  AttentionForwardNaive(e_out.data(), e_preatt.data(), e_att.data(), x.data(), B, T, C, NH);
+  Guarded att(scores, 0);
+  for (size_t i = 0; i < scores; ++i) att.data()[i] = static_cast<float>(e_att[i]);
+  std::vector<double> att_double = att.AsDouble();
+
+  Guarded dinp(BT * 3 * C, 3), dpreatt(scores, 0), datt(scores, 0);
+  std::fill(dpreatt.data(), dpreatt.data() + scores, 0.0f);  // scratch: zero on entry
+  std::fill(datt.data(), datt.data() + scores, 0.0f);
+  const std::vector<double> dinp0 = dinp.AsDouble();
+  table().attention_backward(dinp.data(), dpreatt.data(), datt.data(), dout.data(), inp.data(),
+                             att.data(), B, T, C, NH);
+  std::vector<double> e_dinp = dinp0, e_dpreatt(scores), e_datt(scores);
+  const auto g = dout.AsDouble();
+  AttentionBackwardNaive(e_dinp.data(), e_dpreatt.data(), e_datt.data(), g.data(), x.data(),
+                         att_double.data(), B, T, C, NH);
+  EXPECT_TRUE(AllClose("dinp", dinp.data(), e_dinp.data(), e_dinp.size(),
+                       Tolerance(MaxAbs(e_dinp.data(), e_dinp.size())), 0));
+  EXPECT_TRUE(AllClose("datt", datt.data(), e_datt.data(), scores,
+                       Tolerance(MaxAbs(e_datt.data(), scores)), 0));
+  EXPECT_TRUE(AllClose("dpreatt", dpreatt.data(), e_dpreatt.data(), scores,
+                       Tolerance(MaxAbs(e_dpreatt.data(), scores)), 0));
+  EXPECT_TRUE(dinp.CanariesIntact() && dpreatt.CanariesIntact() && datt.CanariesIntact());
+}
+
+// GPT-2 124M's attention (C=768, NH=12) at T=64 and T=17, and awkward shapes: T=1, NH=1, B=1,
+// head sizes that are odd or not a multiple of the vector width, T not a multiple of the
+// query block.
+const AttentionShape kAttentionShapes[] = {
+    {"gpt2_T64", 1, 64, 768, 12}, {"gpt2_T17", 2, 17, 768, 12}, {"T1", 2, 1, 8, 2},
+    {"NH1", 1, 7, 5, 1},          {"hs3", 1, 9, 9, 3},          {"hs17_T33", 2, 33, 51, 3},
+    {"hs16_T16", 1, 16, 64, 4},   {"hs67_T19", 1, 19, 67, 1}};
+
+std::string AttentionName(const ::testing::TestParamInfo<AttentionParam>& info) {
+  return std::get<0>(info.param) + "_" + std::get<1>(info.param).name + "_threads" +
+         std::to_string(std::get<2>(info.param));
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, AttentionFamilyTest,
+                         ::testing::Combine(::testing::ValuesIn(FamiliesUnderTest()),
+                                            ::testing::ValuesIn(kAttentionShapes),
+                                            ::testing::Values(1, 2)),
+                         AttentionName);
+
+}  // namespace
+}  // namespace gpt2::test
