@@ -28,10 +28,16 @@ std::string DescribeThreading() {
 }
 
 #if GPT2_HAVE_OPENBLAS
+// OpenBLAS's OpenMP build already runs single-threaded inside an OpenMP region, and there its
+// openblas_set_num_threads would set OpenMP's count for the region about to start: leave it be.
+constexpr int kOpenblasOpenmp = 2;  // openblas_get_parallel()'s value for the OpenMP build
+
 ScopedBlasThreads::ScopedBlasThreads(int threads) : saved_(openblas_get_num_threads()) {
-  openblas_set_num_threads(threads);
+  if (openblas_get_parallel() != kOpenblasOpenmp) openblas_set_num_threads(threads);
 }
-ScopedBlasThreads::~ScopedBlasThreads() { openblas_set_num_threads(saved_); }
+ScopedBlasThreads::~ScopedBlasThreads() {
+  if (openblas_get_parallel() != kOpenblasOpenmp) openblas_set_num_threads(saved_);
+}
 #else
 ScopedBlasThreads::ScopedBlasThreads(int) : saved_(1) {}
 ScopedBlasThreads::~ScopedBlasThreads() {}

@@ -1,10 +1,11 @@
 // One thread count for every library a kernel may use.
 //
-// OpenMP runs the naive and tiled kernels; OpenBLAS (Debian's default pthread build) runs its own
-// threads. They never run at the same time: BLAS is called from outside OpenMP regions with the
-// full thread count, and where a kernel calls BLAS from inside an OpenMP region (many small
-// GEMMs, one per attention head) it drops BLAS to one thread for that region (ScopedBlasThreads),
-// so the cores are never oversubscribed.
+// OpenMP runs the naive and tiled kernels; OpenBLAS runs the openblas family's GEMMs. By default we
+// link Debian's OpenMP build of OpenBLAS, whose threads are the same libgomp pool as ours: one set
+// of threads, and BLAS called from inside an OpenMP region (one small GEMM per attention head) runs
+// single-threaded by itself. With the pthread build (CMake GPT2_OPENBLAS_THREADING=pthread) BLAS
+// has threads of its own; then BLAS is called outside OpenMP regions with the full count and drops
+// to one thread inside them (ScopedBlasThreads), so the cores are never oversubscribed.
 #ifndef GPT2_KERNELS_THREADING_H_
 #define GPT2_KERNELS_THREADING_H_
 

@@ -6,7 +6,9 @@
 #   scripts/install-deps.sh --build   only what building and testing need
 set -euo pipefail
 
-build_packages=(g++ make cmake pkg-config libhwy-dev libopenblas-dev libbenchmark-dev libgtest-dev)
+# libopenblas-openmp-dev: the OpenMP build of OpenBLAS, which the build links by default.
+build_packages=(g++ make cmake pkg-config libhwy-dev libopenblas-dev libopenblas-openmp-dev
+  libbenchmark-dev libgtest-dev)
 # python3-torch is used only to make reference fixtures and for the PyTorch baseline.
 script_packages=(python3 python3-numpy python3-matplotlib python3-torch python3-regex)
 
