@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# The main job: installs dependencies, builds, and measures full training steps of GPT-2 124M
-# (d12, B=4, T=64, random init, synthetic tokens) with the naive kernels, writing the per-step log
-# to results/<host>-<date>/. The per-kernel benchmark suite and plots will extend this script.
+# The main job: installs dependencies, builds, and measures on this CPU
+#   1. every GEMM-shaped kernel (matmul, attention) of every family at GPT-2 124M shapes, and the
+#      openblas family again under OpenBLAS's best core type for this CPU;
+#   2. full training steps of GPT-2 124M (d12, B=4, T=64, random init, synthetic tokens) for each
+#      family (naive is skipped with --quick: it takes about 20 s a step on 2 cores).
+# Results go to results/<host>-<date>/. The full benchmark suite and plots will extend this script.
 #
-#   scripts/run_benchmarks.sh [--steps N] [--threads N]
+#   scripts/run_benchmarks.sh [--quick] [--steps N] [--threads N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-steps=10
+steps=6
 threads=$(nproc)
+quick=0
 while [ $# -gt 0 ]; do
   case "$1" in
+    --quick) quick=1; shift ;;
     --steps) steps=${2:?--steps needs a value}; shift 2 ;;
     --threads) threads=${2:?--threads needs a value}; shift 2 ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -17,23 +22,46 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-echo "== [1/3] dependencies"
+echo "== [1/4] dependencies"
 scripts/install-deps.sh
-echo "== [2/3] build"
+echo "== [2/4] build"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
 cmake --build build -j2
 out="results/$(hostname -s)-$(date +%Y-%m-%d)"
 mkdir -p "$out"
-echo "== [3/3] training d12 B=4 T=64, $steps steps, naive kernels, $threads threads"
-build/gpt2_train --model d12 -B 4 -T 64 --steps "$steps" --threads "$threads" --kernels naive \
-  --json "$out/train_d12_naive.json" | tee "$out/train_d12_naive.log"
-/usr/bin/python3 - "$out/train_d12_naive.json" <<'PY'
+
+# OpenBLAS 0.3.21 picks its kernels from the CPUs it knows and falls back to older ones on newer
+# CPUs (AVX2 "Haswell" kernels on AMD Zen 5, for one); OPENBLAS_CORETYPE forces a choice.
+if grep -qw avx512f /proc/cpuinfo; then best_core=SkylakeX; else best_core=Haswell; fi
+
+echo "== [3/4] kernels (matmul, attention) at $threads threads"
+filter='^(matmul|attention)_'
+[ "$quick" = 1 ] && filter='^(matmul|attention)_[a-z]+/(tiled|openblas|sgemm_bare)/'
+build/bench_kernels --threads "$threads" --benchmark_filter="$filter" \
+  --benchmark_out="$out/kernels.json" --benchmark_out_format=json
+echo "   openblas again with OPENBLAS_CORETYPE=$best_core"
+OPENBLAS_CORETYPE=$best_core build/bench_kernels --threads "$threads" \
+  --benchmark_filter='/(openblas|sgemm_bare)/' \
+  --benchmark_out="$out/kernels_openblas_$best_core.json" --benchmark_out_format=json
+
+echo "== [4/4] training steps, d12 B=4 T=64, $steps steps, $threads threads"
+families="tiled openblas"
+[ "$quick" = 1 ] || families="naive $families"
+for family in $families; do
+  echo "   --kernels $family"
+  build/gpt2_train --model d12 -B 4 -T 64 --steps "$steps" --threads "$threads" \
+    --kernels "$family" --json "$out/train_d12_$family.json" > "$out/train_d12_$family.log"
+done
+
+/usr/bin/python3 - "$out" $families <<'PY'
 import json, statistics, sys
-log = json.load(open(sys.argv[1]))
-ms = [s["ms"] for s in log["steps"]]
-losses = [s["loss"] for s in log["steps"]]
-print(f"summary: median step {statistics.median(ms):.1f} ms "
-      f"({log['B'] * log['T'] / statistics.median(ms) * 1000:.0f} tokens/s), "
-      f"loss {losses[0]:.4f} -> {losses[-1]:.4f}, {log['threads']} threads")
-print(f"results in {sys.argv[1]}")
+out, families = sys.argv[1], sys.argv[2:]
+print(f"\nfull step, d12 B=4 T=64 (median of steps 2..N; results in {out}/)")
+base = None
+for family in families:
+    log = json.load(open(f"{out}/train_d12_{family}.json"))
+    ms = statistics.median(s["ms"] for s in log["steps"][1:] or log["steps"])
+    base = base or (ms if family == "naive" else None)
+    speedup = f"{base / ms:6.1f}x naive" if base else ""
+    print(f"  {family:10s} {ms:10.1f} ms {log['B'] * log['T'] / ms * 1000:8.0f} tokens/s  {speedup}")
 PY

@@ -11,8 +11,8 @@
 
 #include <cmath>
 #include <cstddef>
-#include <limits>
 
+#include "kernels/attention/attention_rows.h"
 #include "kernels/families.h"
 #include "kernels/threading.h"
 
@@ -38,18 +38,8 @@ void AttentionForwardOpenblas(float* out, float* preatt, float* att, const float
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, hs, scale, q, C3, k, C3, 0.0f,
                   score, T);
       for (int t = 0; t < T; ++t) {
-        float* s = score + static_cast<size_t>(t) * T;
-        float* p = prob + static_cast<size_t>(t) * T;
-        float max_score = -std::numeric_limits<float>::infinity();
-        for (int t2 = 0; t2 <= t; ++t2) max_score = std::fmax(max_score, s[t2]);
-        float sum = 0.0f;
-        for (int t2 = 0; t2 <= t; ++t2) {
-          p[t2] = std::exp(s[t2] - max_score);
-          sum += p[t2];
-        }
-        const float inv_sum = 1.0f / sum;
-        for (int t2 = 0; t2 <= t; ++t2) p[t2] *= inv_sum;
-        for (int t2 = t + 1; t2 < T; ++t2) s[t2] = p[t2] = 0.0f;  // the mask, as naive writes it
+        CausalSoftmaxRow(score + static_cast<size_t>(t) * T, prob + static_cast<size_t>(t) * T, t,
+                         T);
       }
       // out (T,hs) = att (T,T) · V (T,hs); out rows are C apart.
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, hs, T, 1.0f, prob, T, v, C3, 0.0f,
@@ -88,12 +78,8 @@ void AttentionBackwardOpenblas(float* dinp, float* dpreatt, float* datt, const f
                   C3);
       // Softmax backward, row by row: dpreatt = att ⊙ (datt − ⟨att, datt⟩).
       for (int t = 0; t < T; ++t) {
-        const float* p = prob + static_cast<size_t>(t) * T;
-        const float* dp = dprob + static_cast<size_t>(t) * T;
-        float* ds = dscore + static_cast<size_t>(t) * T;
-        float dot = 0.0f;
-        for (int t2 = 0; t2 <= t; ++t2) dot += p[t2] * dp[t2];
-        for (int t2 = 0; t2 <= t; ++t2) ds[t2] += p[t2] * (dp[t2] - dot);
+        const size_t row = static_cast<size_t>(t) * T;
+        CausalSoftmaxBackwardRow(dscore + row, prob + row, dprob + row, t);
       }
       // dQ (T,hs) += scale · dpreatt · K;  dK (T,hs) += scale · dpreattᵀ · Q.
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, hs, T, scale, dscore, T, k, C3,

@@ -9,8 +9,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstring>
-#include <limits>
 
+#include "kernels/attention/attention_rows.h"
 #include "kernels/families.h"
 #include "kernels/tiled_gemm.h"
 
@@ -43,18 +43,8 @@ void AttentionForwardTiled(float* out, float* preatt, float* att, const float* i
         TiledGemm(rows, t0 + rows, hs, scale, q + t0 * C3, C3, 1, k_t, T, score + t0 * T, T);
       }
       for (int t = 0; t < T; ++t) {
-        float* s = score + static_cast<size_t>(t) * T;
-        float* p = prob + static_cast<size_t>(t) * T;
-        float max_score = -std::numeric_limits<float>::infinity();
-        for (int t2 = 0; t2 <= t; ++t2) max_score = std::fmax(max_score, s[t2]);
-        float sum = 0.0f;
-        for (int t2 = 0; t2 <= t; ++t2) {
-          p[t2] = std::exp(s[t2] - max_score);
-          sum += p[t2];
-        }
-        const float inv_sum = 1.0f / sum;
-        for (int t2 = 0; t2 <= t; ++t2) p[t2] *= inv_sum;
-        for (int t2 = t + 1; t2 < T; ++t2) s[t2] = p[t2] = 0.0f;
+        CausalSoftmaxRow(score + static_cast<size_t>(t) * T, prob + static_cast<size_t>(t) * T, t,
+                         T);
       }
       for (int t = 0; t < T; ++t)
         std::memset(y + t * static_cast<size_t>(C), 0, sizeof(float) * hs);
@@ -101,12 +91,8 @@ void AttentionBackwardTiled(float* dinp, float* dpreatt, float* datt, const floa
       }
       // Softmax backward: dpreatt = att ⊙ (datt − ⟨att, datt⟩), row by row.
       for (int t = 0; t < T; ++t) {
-        const float* p = prob + static_cast<size_t>(t) * T;
-        const float* dp = dprob + static_cast<size_t>(t) * T;
-        float* ds = dscore + static_cast<size_t>(t) * T;
-        float dot = 0.0f;
-        for (int t2 = 0; t2 <= t; ++t2) dot += p[t2] * dp[t2];
-        for (int t2 = 0; t2 <= t; ++t2) ds[t2] += p[t2] * (dp[t2] - dot);
+        const size_t row = static_cast<size_t>(t) * T;
+        CausalSoftmaxBackwardRow(dscore + row, prob + row, dprob + row, t);
       }
       for (int t0 = 0; t0 < T; t0 += kQueryBlock) {
         const int rows = std::min(kQueryBlock, T - t0);

@@ -6,6 +6,7 @@
 #include <cstddef>
 
 #include "kernels/families.h"
+#include "kernels/matmul/matmul_bias.h"
 
 namespace gpt2 {
 namespace {
@@ -27,8 +28,7 @@ void MatmulForwardOpenblas(float* out, const float* inp, const float* weight, co
 }
 
 // dinp (B·T, C) += dout (B·T, OC) · weight (OC, C);  dweight (OC, C) += doutᵀ · inp;
-// dbias (OC) += column sums of dout, parallel over columns so each sum has one owner and the
-// result does not depend on the thread count.
+// dbias (OC) += column sums of dout.
 void MatmulBackwardOpenblas(float* dinp, float* dweight, float* dbias, const float* dout,
                             const float* inp, const float* weight, int B, int T, int C, int OC) {
   const int BT = B * T;
@@ -36,13 +36,7 @@ void MatmulBackwardOpenblas(float* dinp, float* dweight, float* dbias, const flo
               dinp, C);
   cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, OC, C, BT, 1.0f, dout, OC, inp, C, 1.0f,
               dweight, C);
-  if (dbias == nullptr) return;
-#pragma omp parallel for
-  for (int o = 0; o < OC; ++o) {
-    float sum = 0.0f;
-    for (int bt = 0; bt < BT; ++bt) sum += dout[static_cast<size_t>(bt) * OC + o];
-    dbias[o] += sum;
-  }
+  if (dbias != nullptr) AccumulateBiasGradient(dbias, dout, BT, OC);
 }
 
 }  // namespace

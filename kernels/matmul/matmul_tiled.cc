@@ -9,6 +9,7 @@
 #include <cstddef>
 
 #include "kernels/families.h"
+#include "kernels/matmul/matmul_bias.h"
 #include "kernels/tiled_gemm.h"
 
 namespace gpt2 {
@@ -63,13 +64,7 @@ void MatmulBackwardTiled(float* dinp, float* dweight, float* dbias, const float*
                 dweight + static_cast<size_t>(o0) * C + n0, C);
     }
   }
-  if (dbias == nullptr) return;
-#pragma omp parallel for
-  for (int o = 0; o < OC; ++o) {
-    float sum = 0.0f;
-    for (int m = 0; m < M; ++m) sum += dout[static_cast<size_t>(m) * OC + o];
-    dbias[o] += sum;
-  }
+  if (dbias != nullptr) AccumulateBiasGradient(dbias, dout, M, OC);
 }
 
 }  // namespace
