@@ -2,6 +2,9 @@
 
 #include <omp.h>
 
+#include <cstdlib>
+
+#include "kernels/highway_targets.h"
 #include "kernels/threading.h"
 
 namespace gpt2 {
@@ -15,7 +18,14 @@ void AddRunFlags(Flags& flags, RunOptions* options) {
   flags.Bool("--list-kernels", &options->list_kernels,
              "print every kernel and the families that implement it, then exit");
   options->threads = omp_get_num_procs();
-  flags.Int("--threads", &options->threads, "OpenMP threads", 1);
+  flags.Int("--threads", &options->threads, "OpenMP and OpenBLAS threads", 1);
+  flags.String(
+      "--hwy-target",
+      &options->hwy_target, "run the highway family on this Highway target only (" + [] {
+        std::string names;
+        for (const std::string& n : HighwayTargetNames()) names += (names.empty() ? "" : ", ") + n;
+        return names.empty() ? std::string("not built") : names;
+      }() + "; default: $GPT2_HWY_TARGET, else the best)");
 }
 
 KernelSet ResolveKernels(const RunOptions& options) {
@@ -28,8 +38,13 @@ KernelSet ResolveKernels(const RunOptions& options) {
   return KernelSet::Resolve(spec);
 }
 
-int ApplyThreads(const RunOptions& options) {
+int ApplyRunOptions(const RunOptions& options) {
   SetThreads(options.threads);
+  if (!options.hwy_target.empty()) {
+    SelectHighwayTarget(options.hwy_target, "--hwy-target");
+  } else if (const char* env = std::getenv("GPT2_HWY_TARGET"); env != nullptr && *env != '\0') {
+    SelectHighwayTarget(env, "GPT2_HWY_TARGET");
+  }
   return options.threads;
 }
 

@@ -15,6 +15,7 @@ struct RunOptions {
   std::vector<std::string> overrides;  // --kernel NAME=FAMILY, repeatable
   bool list_kernels = false;           // --list-kernels
   int threads = 1;                     // --threads; AddRunFlags defaults it to every core
+  std::string hwy_target;              // --hwy-target; empty: $GPT2_HWY_TARGET, else the best
 };
 
 void AddRunFlags(Flags& flags, RunOptions* options);
@@ -23,8 +24,9 @@ void AddRunFlags(Flags& flags, RunOptions* options);
 // each --kernel applied on top. Throws gpt2::Error naming the flag.
 KernelSet ResolveKernels(const RunOptions& options);
 
-// Sets the thread count of OpenMP and of OpenBLAS for the process; returns it.
-int ApplyThreads(const RunOptions& options);
+// Sets the thread count of OpenMP and of OpenBLAS for the process, and restricts Highway's
+// dispatch to --hwy-target (or $GPT2_HWY_TARGET) if given; returns the thread count.
+int ApplyRunOptions(const RunOptions& options);
 
 }  // namespace gpt2
 

@@ -21,6 +21,7 @@
 #include "gpt2/synthetic_data.h"
 #include "gpt2/tokenizer.h"
 #include "kernels/error.h"
+#include "kernels/highway_targets.h"
 #include "kernels/threading.h"
 
 namespace gpt2 {
@@ -253,7 +254,7 @@ int Run(int argc, char** argv) {
         "synthetic validation stream", o.B, o.T);
   }
 
-  const int threads = ApplyThreads(o.run);
+  const int threads = ApplyRunOptions(o.run);
   GPT2 model(config, o.B, o.T);
   if (!o.checkpoint.empty()) {
     LoadCheckpointParameters(o.checkpoint, header, model.params_memory());
@@ -273,6 +274,7 @@ int Run(int argc, char** argv) {
       Mib(memory.optimizer_bytes).c_str(), Mib(memory.activation_bytes).c_str(),
       Mib(memory.Total()).c_str());
   std::printf("threads: %s\n", DescribeThreading().c_str());
+  std::printf("simd: %s\n", DescribeHighway().c_str());
   std::printf("train data: %s\n", train->Describe().c_str());
   std::printf("val data: %s\n", val ? val->Describe().c_str() : "none");
   std::fputs(kernels.Describe().c_str(), stdout);

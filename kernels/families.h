@@ -13,6 +13,18 @@ void RegisterNaiveFamily(KernelTable& naive);
 void RegisterMatmulTiled(KernelTable& tiled);
 void RegisterAttentionTiled(KernelTable& tiled);
 
+#if GPT2_HAVE_HIGHWAY
+// highway: every kernel in Google Highway SIMD, dispatched at run time to the best target.
+void RegisterAdamwHighway(KernelTable& highway);
+void RegisterAttentionHighway(KernelTable& highway);
+void RegisterCrossentropyHighway(KernelTable& highway);
+void RegisterEncoderHighway(KernelTable& highway);
+void RegisterGeluHighway(KernelTable& highway);
+void RegisterLayernormHighway(KernelTable& highway);
+void RegisterMatmulHighway(KernelTable& highway);
+void RegisterResidualHighway(KernelTable& highway);
+#endif
+
 #if GPT2_HAVE_OPENBLAS
 // openblas: the GEMM-shaped kernels as cblas_sgemm calls.
 void RegisterMatmulOpenblas(KernelTable& openblas);

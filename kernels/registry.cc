@@ -13,6 +13,18 @@ const Registry& Registry::Get() {
     RegisterMatmulTiled(tiled);
     RegisterAttentionTiled(tiled);
 
+#if GPT2_HAVE_HIGHWAY
+    KernelTable& highway = r.AddFamily("highway", "Google Highway SIMD, dispatched per CPU");
+    RegisterAdamwHighway(highway);
+    RegisterAttentionHighway(highway);
+    RegisterCrossentropyHighway(highway);
+    RegisterEncoderHighway(highway);
+    RegisterGeluHighway(highway);
+    RegisterLayernormHighway(highway);
+    RegisterMatmulHighway(highway);
+    RegisterResidualHighway(highway);
+#endif
+
 #if GPT2_HAVE_OPENBLAS
     KernelTable& openblas = r.AddFamily("openblas", "cblas_sgemm from OpenBLAS");
     RegisterMatmulOpenblas(openblas);

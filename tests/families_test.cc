@@ -23,6 +23,7 @@
 #include "kernels/matmul/matmul_naive.h"
 #include "kernels/registry.h"
 #include "kernels/threading.h"
+#include "tests/family_variants.h"
 #include "tests/test_util.h"
 
 namespace gpt2::test {
@@ -88,19 +89,6 @@ std::vector<double> Abs(std::vector<double> v) {
          << expected[worst] << ", bound " << bound[worst];
 }
 
-// Families other than naive, each with the kernels it implements.
-std::vector<std::string> FamiliesUnderTest() {
-  std::vector<std::string> names;
-  for (const KernelFamily& family : Registry::Get().families()) {
-    if (family.name != "naive") names.push_back(family.name);
-  }
-  return names;
-}
-
-const KernelTable& Table(const std::string& family) {
-  return Registry::Get().Find(family)->kernels;
-}
-
 struct MatmulShape {
   const char* name;
   int B, T, C, OC;
@@ -112,10 +100,10 @@ using MatmulParam = std::tuple<std::string, MatmulShape, int>;
 
 class MatmulFamilyTest : public ::testing::TestWithParam<MatmulParam> {
  protected:
-  void SetUp() override { SetThreads(std::get<2>(GetParam())); }
-  void TearDown() override { SetThreads(1); }
-  const KernelTable& table() const { return Table(std::get<0>(GetParam())); }
+  void SetUp() override { variant_.Enter(std::get<0>(GetParam()), std::get<2>(GetParam())); }
+  const KernelTable& table() const { return variant_.table(); }
   const MatmulShape& shape() const { return std::get<1>(GetParam()); }
+  FamilyVariant variant_;
 };
 
 TEST_P(MatmulFamilyTest, ForwardMatchesNaiveInDouble) {
@@ -185,7 +173,7 @@ std::string MatmulName(const ::testing::TestParamInfo<MatmulParam>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Families, MatmulFamilyTest,
-                         ::testing::Combine(::testing::ValuesIn(FamiliesUnderTest()),
+                         ::testing::Combine(::testing::ValuesIn(VariantsUnderTest()),
                                             ::testing::ValuesIn(kMatmulShapes),
                                             ::testing::Values(1, 2)),
                          MatmulName);
@@ -201,10 +189,10 @@ using AttentionParam = std::tuple<std::string, AttentionShape, int>;
 
 class AttentionFamilyTest : public ::testing::TestWithParam<AttentionParam> {
  protected:
-  void SetUp() override { SetThreads(std::get<2>(GetParam())); }
-  void TearDown() override { SetThreads(1); }
-  const KernelTable& table() const { return Table(std::get<0>(GetParam())); }
+  void SetUp() override { variant_.Enter(std::get<0>(GetParam()), std::get<2>(GetParam())); }
+  const KernelTable& table() const { return variant_.table(); }
   const AttentionShape& shape() const { return std::get<1>(GetParam()); }
+  FamilyVariant variant_;
   double Tolerance(double scale) const {
     const auto [name, B, T, C, NH] = shape();
     return 4 * (C / NH + T) * kUnitRoundoff * scale;
@@ -274,7 +262,7 @@ std::string AttentionName(const ::testing::TestParamInfo<AttentionParam>& info) 
 }
 
 INSTANTIATE_TEST_SUITE_P(Families, AttentionFamilyTest,
-                         ::testing::Combine(::testing::ValuesIn(FamiliesUnderTest()),
+                         ::testing::Combine(::testing::ValuesIn(VariantsUnderTest()),
                                             ::testing::ValuesIn(kAttentionShapes),
                                             ::testing::Values(1, 2)),
                          AttentionName);

@@ -1,0 +1,149 @@
+// The highway family's GEMM, compiled once per Highway target (an -inl.h in Highway's sense: it is
+// included from inside each kernel file's foreach_target pass).
+//
+// C (M×N) += alpha · A (M×K) · B (K×N), with A(m,p) = a[m·a_rs + p·a_cs] and
+// B(p,n) = b[p·b_rs + n·b_cs], so transposed operands are just swapped strides.
+//
+// Three levels of blocking, each for one level of the memory hierarchy:
+//  - Registers: a kGemmRows × (2 vectors) block of C stays in registers for the whole K loop.
+//    Each step loads two B vectors and broadcasts one A value per row, for 2 FMAs per row. With
+//    6 rows, 12 accumulators + 2 B vectors + 1 broadcast fit the 16 registers of SSE4 and AVX2;
+//    AVX-512's 32 registers take 12 rows (24 accumulators), which halves the B loads per FMA.
+//    Either way at least 12 independent FMA chains cover the FMA latency (4 cycles) times two
+//    FMA ports.
+//  - L1: the kGemmRows × kKc strip of A (6 or 12 KiB) stays in L1 while the kernel sweeps the
+//    packed panel.
+//  - L2: B is packed, kKc rows × kNc columns (128 KiB), into micro-panels laid out in the order
+//    the kernel reads them, so the inner loop streams B with unit stride from L2 whatever B's
+//    strides were; columns past N are packed as zeros, so edges need no special kernel.
+#if defined(GPT2_KERNELS_HIGHWAY_GEMM_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef GPT2_KERNELS_HIGHWAY_GEMM_INL_H_
+#undef GPT2_KERNELS_HIGHWAY_GEMM_INL_H_
+#else
+#define GPT2_KERNELS_HIGHWAY_GEMM_INL_H_
+#endif
+
+#include <algorithm>
+#include <cstddef>
+
+#include "hwy/highway.h"
+#include "kernels/scratch.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace gpt2 {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Rows of the register block: 12 on AVX-512, whose 32 registers hold 24 accumulators, 2 B
+// vectors and a broadcast; 6 on targets with 16 registers.
+#if HWY_TARGET <= HWY_AVX3
+constexpr size_t kGemmRows = 12;
+#else
+constexpr size_t kGemmRows = 6;
+#endif
+constexpr size_t kKc = 256;  // depth of a packed panel
+constexpr size_t kNc = 128;  // columns of a packed panel (a multiple of 2 vectors up to 512 bits)
+
+struct Strided {
+  const float* data;
+  size_t row_stride, col_stride;
+  float operator()(size_t r, size_t c) const { return data[r * row_stride + c * col_stride]; }
+};
+
+// Packs B rows [k0, k0+kc) × columns [n0, n0+nc) into micro-panels of `width` columns:
+// panel j holds rows p = 0..kc, each `width` contiguous floats.
+inline void PackB(float* packed, const Strided& b, size_t k0, size_t kc, size_t n0, size_t nc,
+                  size_t N, size_t width) {
+  for (size_t j = 0; j < nc; j += width) {
+    float* panel = packed + j * kc;
+    for (size_t p = 0; p < kc; ++p) {
+      for (size_t jj = 0; jj < width; ++jj) {
+        const size_t n = n0 + j + jj;
+        panel[p * width + jj] = n < N ? b(k0 + p, n) : 0.0f;
+      }
+    }
+  }
+}
+
+// C[0..kRows) × [0..cols) += alpha · A[0..kRows) × [0..kc) · panel, panel = kc × (2 vectors).
+template <size_t kRows, class D>
+HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t k0,
+                            const float* HWY_RESTRICT panel, float alpha, float* c, size_t ldc,
+                            size_t cols) {
+  using V = decltype(hn::Zero(d));
+  const size_t lanes = hn::Lanes(d);
+  V acc0[kRows], acc1[kRows];
+  for (size_t r = 0; r < kRows; ++r) acc0[r] = acc1[r] = hn::Zero(d);
+  for (size_t p = 0; p < kc; ++p) {
+    const V b0 = hn::Load(d, panel + p * 2 * lanes);
+    const V b1 = hn::Load(d, panel + p * 2 * lanes + lanes);
+    for (size_t r = 0; r < kRows; ++r) {
+      const V av = hn::Set(d, a(m0 + r, k0 + p));
+      acc0[r] = hn::MulAdd(av, b0, acc0[r]);
+      acc1[r] = hn::MulAdd(av, b1, acc1[r]);
+    }
+  }
+  const V valpha = hn::Set(d, alpha);
+  if (cols == 2 * lanes) {
+    for (size_t r = 0; r < kRows; ++r) {
+      float* row = c + r * ldc;
+      hn::StoreU(hn::MulAdd(valpha, acc0[r], hn::LoadU(d, row)), d, row);
+      hn::StoreU(hn::MulAdd(valpha, acc1[r], hn::LoadU(d, row + lanes)), d, row + lanes);
+    }
+    return;
+  }
+  // A partial block at the right edge: spill to a buffer, add the valid columns only, so nothing
+  // past the end of C is read or written.
+  HWY_ALIGN float spill[2 * hn::MaxLanes(d)];
+  for (size_t r = 0; r < kRows; ++r) {
+    hn::Store(acc0[r], d, spill);
+    hn::Store(acc1[r], d, spill + lanes);
+    for (size_t j = 0; j < cols; ++j) c[r * ldc + j] += alpha * spill[j];
+  }
+}
+
+// Calls MicroKernel<rows> for a run-time rows in [1, kMax]: one compiled kernel per row count,
+// so every loop over rows has a constant bound and the accumulators stay in registers.
+template <size_t kMax, class D>
+HWY_INLINE void DispatchRows(size_t rows, D d, size_t kc, const Strided& a, size_t m0, size_t k0,
+                             const float* HWY_RESTRICT panel, float alpha, float* c, size_t ldc,
+                             size_t cols) {
+  if constexpr (kMax > 1) {
+    if (rows < kMax) {
+      DispatchRows<kMax - 1>(rows, d, kc, a, m0, k0, panel, alpha, c, ldc, cols);
+      return;
+    }
+  }
+  MicroKernel<kMax>(d, kc, a, m0, k0, panel, alpha, c, ldc, cols);
+}
+
+// Single-threaded; callers parallelise over independent blocks of C.
+inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, const Strided& b,
+                 float* c, size_t ldc) {
+  const hn::ScalableTag<float> d;
+  const size_t width = 2 * hn::Lanes(d);
+  const size_t nc_max = std::max(width, kNc / width * width);
+  float* packed = AlignedThreadScratch(kKc * (nc_max + width));
+  for (size_t n0 = 0; n0 < N; n0 += nc_max) {
+    const size_t nc = std::min(nc_max, N - n0);
+    for (size_t k0 = 0; k0 < K; k0 += kKc) {
+      const size_t kc = std::min(kKc, K - k0);
+      PackB(packed, b, k0, kc, n0, nc, N, width);
+      for (size_t m0 = 0; m0 < M; m0 += kGemmRows) {
+        const size_t rows = std::min(kGemmRows, M - m0);
+        for (size_t j = 0; j < nc; j += width) {
+          const float* panel = packed + j * kc;
+          float* cj = c + m0 * ldc + n0 + j;
+          const size_t cols = std::min(width, nc - j);
+          DispatchRows<kGemmRows>(rows, d, kc, a, m0, k0, panel, alpha, cj, ldc, cols);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace gpt2
+HWY_AFTER_NAMESPACE();
+
+#endif  // include guard
