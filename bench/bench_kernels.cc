@@ -8,7 +8,6 @@
 // count (a few thousand times at most), far from overflow and never denormal, so the timing is
 // unaffected and no reset sits inside the timed loop.
 #include <benchmark/benchmark.h>
-#include <omp.h>
 
 #include <cstdio>
 #include <cstring>
@@ -19,7 +18,9 @@
 
 #include "gpt2/flags.h"
 #include "gpt2/rng.h"
+#include "gpt2/run_options.h"
 #include "kernels/error.h"
+#include "kernels/highway_targets.h"
 #include "kernels/registry.h"
 #include "kernels/threading.h"
 
@@ -290,17 +291,21 @@ int Run(int argc, char** argv) {
           "Names are kernel/family/role/shape; select with --benchmark_filter=REGEX, write JSON\n"
           "with --benchmark_out=FILE --benchmark_out_format=json, repeat with\n"
           "--benchmark_repetitions=N. `bench_kernels --benchmark_list_tests` lists them.\n\n"
-          "  --threads N   OpenMP and OpenBLAS threads (default: all cores)\n");
+          "  --threads N        OpenMP and OpenBLAS threads (default: all cores)\n"
+          "  --hwy-target NAME  run the highway family on one Highway target (AVX3, AVX2, SSE4,\n"
+          "                     SSSE3, SCALAR, as compiled and supported); or set "
+          "GPT2_HWY_TARGET\n");
       return 0;
     }
   }
   benchmark::Initialize(&argc, argv);
-  int threads = omp_get_num_procs();
+  RunOptions options;
   Flags flags("bench_kernels", "Times every kernel of every family at GPT-2 124M shapes.");
-  flags.Int("--threads", &threads, "OpenMP and OpenBLAS threads", 1);
+  AddRunFlags(flags, &options);
   if (!flags.Parse(argc, argv)) return 0;
-  SetThreads(threads);
+  ApplyRunOptions(options);
   benchmark::AddCustomContext("threads", DescribeThreading());
+  benchmark::AddCustomContext("simd", DescribeHighway());
   RegisterAll();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -56,10 +56,20 @@ inline void PackB(float* packed, const Strided& b, size_t k0, size_t kc, size_t 
                   size_t N, size_t width) {
   for (size_t j = 0; j < nc; j += width) {
     float* panel = packed + j * kc;
-    for (size_t p = 0; p < kc; ++p) {
+    const size_t valid = std::min(width, N - std::min(N, n0 + j));
+    if (b.row_stride == 1) {
+      // B is a transposed row-major matrix (a weight read as weightᵀ): walk each of its columns,
+      // which are contiguous in memory, and scatter into the panel, which sits in L1/L2.
       for (size_t jj = 0; jj < width; ++jj) {
-        const size_t n = n0 + j + jj;
-        panel[p * width + jj] = n < N ? b(k0 + p, n) : 0.0f;
+        for (size_t p = 0; p < kc; ++p) {
+          panel[p * width + jj] = jj < valid ? b(k0 + p, n0 + j + jj) : 0.0f;
+        }
+      }
+    } else {
+      for (size_t p = 0; p < kc; ++p) {
+        for (size_t jj = 0; jj < width; ++jj) {
+          panel[p * width + jj] = jj < valid ? b(k0 + p, n0 + j + jj) : 0.0f;
+        }
       }
     }
   }

@@ -392,6 +392,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlagCase{"NonNumericLr", {"--lr", "fast"}, {"--lr", "'fast'"}},
         BadFlagCase{"NanLr", {"--lr", "nan"}, {"--lr", "'nan'"}},
         BadFlagCase{"FractionalSteps", {"--steps", "1.5"}, {"--steps", "'1.5'"}},
+        BadFlagCase{"UnknownHighwayTarget", {"--hwy-target", "AVX9"}, {"--hwy-target", "'AVX9'"}},
         BadFlagCase{"NegativeLr", {"--lr", "-0.1"}, {"--lr", "at least 0"}},
         BadFlagCase{"Beta1OfOne", {"--beta1", "1"}, {"--beta1", "[0, 1)"}},
         BadFlagCase{"NegativeBeta2", {"--beta2", "-0.5"}, {"--beta2", "[0, 1)"}},

@@ -4,8 +4,9 @@
 // and 2 threads.
 //
 // Tolerances, with u = 2⁻²⁴:
-//  - encoder, residual, cross-entropy forward: the same single operations as naive in the same
-//    order, so the result must be bitwise identical to naive in float.
+//  - encoder, residual: the same single operations as naive in the same order, so the result
+//    must be bitwise identical to naive in float.
+//  - cross-entropy forward: one logarithm, Highway's Log within a few ulp: 4u·max(|e|, 1).
 //  - layernorm: two length-C reductions (mean, variance) summed in another order; any order errs
 //    by at most C·u relative to Σ|terms|, so |a − e| ≤ 4(C+2)·u·max|e|.
 //  - gelu: Highway's Tanh is accurate to a few ulp where std::tanh is correctly rounded; the
@@ -171,10 +172,14 @@ TEST_P(ElementwiseTest, SoftmaxAndCrossentropy) {
   SoftmaxForwardNaive(e_probs.data(), zd.data(), B, T, V, Vp);
   EXPECT_TRUE(AllClose("probs", probs.data(), e_probs.data(), probs.size(), 1e-37, (V + 16) * u));
 
-  std::vector<float> losses(BT()), e_losses(BT());
+  std::vector<float> losses(BT());
+  std::vector<double> e_losses(BT());
   table().crossentropy_forward(losses.data(), probs.data(), targets.data(), B, T, Vp);
-  CrossentropyForwardNaive(e_losses.data(), probs.data(), targets.data(), B, T, Vp);
-  EXPECT_EQ(losses, e_losses);
+  const auto pd = ToDouble(probs);
+  CrossentropyForwardNaive(e_losses.data(), pd.data(), targets.data(), B, T, Vp);
+  for (size_t bt = 0; bt < BT(); ++bt) {
+    ASSERT_LE(std::fabs(losses[bt] - e_losses[bt]), 4 * u * std::max(1.0, e_losses[bt])) << bt;
+  }
 
   const auto dlosses = RandomVector<float>(BT(), 2);
   auto dlogits = RandomVector<float>(probs.size(), 3);
@@ -182,7 +187,7 @@ TEST_P(ElementwiseTest, SoftmaxAndCrossentropy) {
   const std::vector<float> before = dlogits;
   table().crossentropy_softmax_backward(dlogits.data(), dlosses.data(), probs.data(),
                                         targets.data(), B, T, V, Vp);
-  const auto pd = ToDouble(probs), dld = ToDouble(dlosses);
+  const auto dld = ToDouble(dlosses);
   CrossentropySoftmaxBackwardNaive(e_dlogits.data(), dld.data(), pd.data(), targets.data(), B, T, V,
                                    Vp);
   for (size_t bt = 0; bt < BT(); ++bt) {
