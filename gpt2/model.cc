@@ -1,6 +1,7 @@
 #include "gpt2/model.h"
 
 #include <algorithm>
+#include <climits>
 #include <string>
 
 #include "kernels/error.h"
@@ -10,6 +11,13 @@ namespace gpt2 {
 GPT2::GPT2(const GPT2Config& config, int B, int T, bool with_optimizer_state)
     : config_(config), B_(B), T_(T) {
   if (B <= 0 || T <= 0) throw Error("batch size B and sequence length T must be positive");
+  // The kernels take element counts as int; the largest is the MLP activation, B·T·4C.
+  if (static_cast<long long>(B) * T * 4 * config.channels > INT_MAX) {
+    throw Error(
+        "B=" + std::to_string(B) + " T=" + std::to_string(T) +
+        " C=" + std::to_string(config.channels) +
+        ": the largest activation (B*T*4C) exceeds 2^31-1 elements; use a smaller -B or -T");
+  }
   if (T > config.max_seq_len) {
     throw Error("T=" + std::to_string(T) + " exceeds the model's maximum sequence length maxT=" +
                 std::to_string(config.max_seq_len));

@@ -26,6 +26,10 @@ TokenDecoder::TokenDecoder(const std::string& path) {
     throw Error(path + ": implausible vocabulary size " + std::to_string(vocab_size));
   }
   // Version 1 predates the end-of-text field; GPT-2's id is the one it implied.
+  if (header[1] == 2 && header[3] >= vocab_size) {
+    throw Error(path + ": end-of-text id " + std::to_string(header[3]) +
+                " is not below the vocabulary size " + std::to_string(vocab_size));
+  }
   end_of_text_ = header[1] == 2 ? static_cast<int>(header[3]) : kGpt2EndOfText;
   pieces_.resize(vocab_size);
   for (uint32_t id = 0; id < vocab_size; ++id) {

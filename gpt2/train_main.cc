@@ -254,6 +254,9 @@ int Run(int argc, char** argv) {
         "synthetic validation stream", o.B, o.T);
   }
 
+  if (o.val_every > 0 && !val) {
+    throw Error("--val-every needs validation data: give --val with --train");
+  }
   const int threads = ApplyRunOptions(o.run);
   GPT2 model(config, o.B, o.T);
   if (!o.checkpoint.empty()) {

@@ -342,6 +342,12 @@ TEST_F(CliTest, JsonIntoMissingDirectoryFailsBeforeTraining) {
   EXPECT_TRUE(FailsWithOneLineError(Train(Concat(kTinyRun, {"--json", path})), {path, "--json"}));
 }
 
+TEST_F(CliTest, ValidationCadenceWithoutValidationDataIsAnError) {
+  EXPECT_TRUE(FailsWithOneLineError(Train({"--checkpoint", kTinyModel, "--train", kTinyTokens, "-B",
+                                           "2", "-T", "16", "--val-every", "1"}),
+                                    {"--val-every", "--val"}));
+}
+
 // Sampling feeds the tokenizer's end-of-text id to the model: a version-1 file implies 50256,
 // outside this model's 1000-token vocabulary, which once read past the embedding table.
 TEST_F(CliTest, TokenizerOutsideTheModelsVocabularyIsAnError) {
@@ -392,6 +398,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlagCase{"NonNumericLr", {"--lr", "fast"}, {"--lr", "'fast'"}},
         BadFlagCase{"NanLr", {"--lr", "nan"}, {"--lr", "'nan'"}},
         BadFlagCase{"FractionalSteps", {"--steps", "1.5"}, {"--steps", "'1.5'"}},
+        BadFlagCase{"ActivationsBeyondIntElements",
+                    {"--model", "L=1,C=4096,NH=32,V=10,maxT=1024", "-B", "128", "-T", "1024"},
+                    {"B*T*4C", "-B"}},
         BadFlagCase{"UnknownHighwayTarget", {"--hwy-target", "AVX9"}, {"--hwy-target", "'AVX9'"}},
         BadFlagCase{"NegativeLr", {"--lr", "-0.1"}, {"--lr", "at least 0"}},
         BadFlagCase{"Beta1OfOne", {"--beta1", "1"}, {"--beta1", "[0, 1)"}},

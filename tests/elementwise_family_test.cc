@@ -203,6 +203,20 @@ TEST_P(ElementwiseTest, SoftmaxAndCrossentropy) {
   }
 }
 
+// A probability that underflowed to 0 must give an infinite loss, as −log 0 does in naive, so a
+// diverged run is visible rather than hidden behind a finite garbage value.
+TEST_P(ElementwiseTest, CrossentropyOfZeroProbabilityIsInfinite) {
+  if (!table().crossentropy_forward) GTEST_SKIP() << "no cross-entropy in this family";
+  const auto [name, B, T, C, V, Vp] = shape();
+  const std::vector<int> targets = Tokens(V);
+  const std::vector<float> probs(BT() * Vp, 0.0f);
+  std::vector<float> losses(BT());
+  table().crossentropy_forward(losses.data(), probs.data(), targets.data(), B, T, Vp);
+  for (size_t bt = 0; bt < BT(); ++bt) {
+    EXPECT_TRUE(std::isinf(losses[bt]) && losses[bt] > 0) << bt << ": " << losses[bt];
+  }
+}
+
 TEST_P(ElementwiseTest, AdamwStep) {
   if (!table().adamw_update) GTEST_SKIP() << "no adamw in this family";
   const size_t n = BT() * shape().C;

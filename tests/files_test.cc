@@ -524,6 +524,15 @@ TEST_F(TokenizerTest, Version1ImpliesGpt2EndOfText) {
   EXPECT_EQ(decoder.Decode(2), " world");
 }
 
+// An end-of-text id at or past the vocabulary (0xFFFFFFFF once became −1 and reached the model).
+TEST_F(TokenizerTest, EndOfTextOutsideTheVocabularyNamesTheFile) {
+  for (uint32_t eot : {5u, 0xFFFFFFFFu}) {
+    const std::string path = WriteTokenizer("tok_eot.bin", kTokenizerMagic, 2, 5, eot, pieces_);
+    EXPECT_TRUE(ThrowsErrorMentioning([&] { TokenDecoder decoder(path); }, {path, "end-of-text"}))
+        << eot;
+  }
+}
+
 TEST_F(TokenizerTest, OutOfRangeIdsDecodeToAPlaceholder) {
   const std::string path = WriteTokenizer("tok.bin", kTokenizerMagic, 2, 5, 4, pieces_);
   const TokenDecoder decoder(path);

@@ -61,7 +61,11 @@ void CrossentropyForward(float* losses, const float* probs, const int* targets, 
   for (int bt = 0; bt < n; ++bt) losses[bt] = probs[static_cast<size_t>(bt) * Vp + targets[bt]];
   int i = 0;
   for (; i + lanes <= n; i += lanes) {
-    hn::StoreU(hn::Neg(hn::Log(d, hn::LoadU(d, losses + i))), d, losses + i);
+    // Highway's Log is defined on (0, ∞); a probability that underflowed to 0 (a diverged run)
+    // must still give −log 0 = +∞, as std::log does, so the finite check can see it.
+    const auto p = hn::LoadU(d, losses + i);
+    const auto log_p = hn::IfThenElse(p == hn::Zero(d), hn::Set(d, -HUGE_VALF), hn::Log(d, p));
+    hn::StoreU(hn::Neg(log_p), d, losses + i);
   }
   for (; i < n; ++i) losses[i] = -std::log(losses[i]);
 }
