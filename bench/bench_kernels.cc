@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "gpt2/flags.h"
+#include "gpt2/main_guard.h"
 #include "gpt2/rng.h"
 #include "gpt2/run_options.h"
 #include "kernels/error.h"
@@ -315,11 +316,4 @@ int Run(int argc, char** argv) {
 }  // namespace
 }  // namespace gpt2
 
-int main(int argc, char** argv) {
-  try {
-    return gpt2::Run(argc, argv);
-  } catch (const gpt2::Error& e) {
-    std::fprintf(stderr, "bench_kernels: error: %s\n", e.what());
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return gpt2::RunGuarded("bench_kernels", gpt2::Run, argc, argv); }

@@ -17,6 +17,7 @@
 #include "gpt2/file_io.h"
 #include "gpt2/flags.h"
 #include "gpt2/init.h"
+#include "gpt2/main_guard.h"
 #include "gpt2/model.h"
 #include "gpt2/run_options.h"
 #include "gpt2/synthetic_data.h"
@@ -156,13 +157,4 @@ int Run(int argc, char** argv) {
 }  // namespace
 }  // namespace gpt2
 
-int main(int argc, char** argv) {
-  try {
-    return gpt2::Run(argc, argv);
-  } catch (const gpt2::Error& e) {
-    std::fprintf(stderr, "bench_step: error: %s\n", e.what());
-  } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "bench_step: error: out of memory\n");
-  }
-  return 1;
-}
+int main(int argc, char** argv) { return gpt2::RunGuarded("bench_step", gpt2::Run, argc, argv); }

@@ -15,6 +15,7 @@
 #include "gpt2/file_io.h"
 #include "gpt2/flags.h"
 #include "gpt2/init.h"
+#include "gpt2/main_guard.h"
 #include "gpt2/model.h"
 #include "gpt2/rng.h"
 #include "gpt2/run_options.h"
@@ -326,13 +327,4 @@ int Run(int argc, char** argv) {
 }  // namespace
 }  // namespace gpt2
 
-int main(int argc, char** argv) {
-  try {
-    return gpt2::Run(argc, argv);
-  } catch (const gpt2::Error& e) {
-    std::fprintf(stderr, "%s: error: %s\n", gpt2::kProgram, e.what());
-  } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "%s: error: out of memory\n", gpt2::kProgram);
-  }
-  return 1;
-}
+int main(int argc, char** argv) { return gpt2::RunGuarded(gpt2::kProgram, gpt2::Run, argc, argv); }

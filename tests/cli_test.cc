@@ -27,6 +27,7 @@
 #include "gpt2/checkpoint.h"
 #include "gpt2/dataloader.h"
 #include "tests/tensor_archive.h"
+#include "tests/test_util.h"
 
 #ifndef GPT2_TRAIN_PATH
 #error "compile with -DGPT2_TRAIN_PATH=\"/path/to/gpt2_train\""
@@ -187,21 +188,13 @@ std::vector<double> ParsePrintedLosses(const std::string& out) {
   return losses;
 }
 
-class CliTest : public ::testing::Test {
+class CliTest : public test::TempDirTest {
  protected:
   void SetUp() override {
     ASSERT_EQ(access(GPT2_TRAIN_PATH, X_OK), 0)
         << GPT2_TRAIN_PATH << " is not an executable; build gpt2_train first";
-    char pattern[] = "/tmp/gpt2_cli_test.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr) << std::strerror(errno);
-    dir_ = pattern;
+    TempDirTest::SetUp();
   }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-
-  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
 
   CommandResult Train(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {GPT2_TRAIN_PATH};
@@ -224,8 +217,6 @@ class CliTest : public ::testing::Test {
     WriteWholeFile(path, bytes.substr(0, length));
     return path;
   }
-
-  std::string dir_;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -126,20 +126,8 @@ std::vector<uint16_t> Iota(size_t count, uint16_t first) {
   return tokens;
 }
 
-class FilesTest : public ::testing::Test {
+class FilesTest : public test::TempDirTest {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/gpt2_files_test.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr) << std::strerror(errno);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-
-  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
-
   // Names of everything in the directory, to catch stray temporary files.
   std::vector<std::string> DirectoryEntries() const {
     std::vector<std::string> names;
@@ -149,8 +137,6 @@ class FilesTest : public ::testing::Test {
     std::sort(names.begin(), names.end());
     return names;
   }
-
-  std::string dir_;
 };
 
 // ---------------------------------------------------------------------------------------------
