@@ -40,6 +40,8 @@ namespace gpt2 {
 namespace {
 
 namespace fs = std::filesystem;
+using test::ReadWholeFile;
+using test::WriteWholeFile;
 
 const std::string kFixtures = GPT2_SOURCE_DIR "/tests/fixtures/";
 const std::string kTinyModel = kFixtures + "tiny_model.bin";
@@ -59,17 +61,6 @@ std::string ShellQuote(const std::string& text) {
   std::string quoted = "'";
   for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return quoted + "'";
-}
-
-std::string ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void WriteWholeFile(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  ASSERT_TRUE(out.good()) << "cannot write " << path;
 }
 
 void PutInt32(std::string& bytes, size_t index, int32_t value) {

@@ -35,6 +35,8 @@ namespace gpt2 {
 namespace {
 
 namespace fs = std::filesystem;
+using test::ReadWholeFile;
+using test::WriteWholeFile;
 
 constexpr size_t kHeaderInts = 256;
 
@@ -60,17 +62,6 @@ constexpr size_t kHeaderInts = 256;
     return ::testing::AssertionFailure() << "threw a non-gpt2::Error: " << e.what();
   }
   return ::testing::AssertionFailure() << "did not throw";
-}
-
-std::string ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void WriteWholeFile(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  ASSERT_TRUE(out.good()) << "cannot write " << path;
 }
 
 template <typename T>
