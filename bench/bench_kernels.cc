@@ -1,28 +1,49 @@
 // bench_kernels: every registered kernel × every family that implements it (fallbacks are not
-// benchmarked twice), at GPT-2 124M shapes for B=4, T=64, through Google Benchmark.
+// benchmarked twice), at GPT-2 124M shapes for B=4 with T=64 (llm.c's default) and T=1024 (GPT-2's
+// full context), through Google Benchmark.
 //
 // Names are kernel/family/role/shape, e.g. matmul_forward/tiled/fc/B4_T64_C768_OC3072, so
-// --benchmark_filter and the plot scripts can split on '/'. Inputs are allocated, filled and
-// touched before timing; one untimed call warms caches and per-thread scratch. Backward kernels
-// accumulate into their outputs on every iteration: the values grow linearly with the iteration
-// count (a few thousand times at most), far from overflow and never denormal, so the timing is
-// unaffected and no reset sits inside the timed loop.
+// --benchmark_filter and the plot scripts can split on '/'. Each entry reports:
+//   GFLOP/s or GB/s    useful FLOPs or compulsory bytes per call (kernels/kernel_costs.cc) / time
+//   flop_per_call, bytes_per_call   the two formulas, for the roofline plot
+//   roof_fraction      the roofline model's time / measured time, given --peak-gflops/--peak-gbs
+//   max_rel_err        max|variant − naive in double| / max|naive in double| over every output,
+//                      on identical float inputs: speed and accuracy side by side
+// Inputs are allocated, filled and touched before timing, and one untimed call warms caches and
+// per-thread scratch. Google Benchmark calls a benchmark's function several times while it picks an
+// iteration count; the buffers are kept across those calls, so none of that setup is repeated.
+// Backward kernels accumulate into their outputs on every iteration: the values grow linearly with
+// the iteration count (a few thousand times at most), far from overflow and never denormal, so the
+// timing is unaffected and no reset sits inside the timed loop.
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "gpt2/flags.h"
 #include "gpt2/main_guard.h"
 #include "gpt2/rng.h"
 #include "gpt2/run_options.h"
+#include "kernels/adamw/adamw_naive.h"
+#include "kernels/attention/attention_naive.h"
+#include "kernels/crossentropy/crossentropy_naive.h"
+#include "kernels/encoder/encoder_naive.h"
 #include "kernels/error.h"
+#include "kernels/gelu/gelu_naive.h"
 #include "kernels/highway_targets.h"
+#include "kernels/kernel_costs.h"
+#include "kernels/layernorm/layernorm_naive.h"
+#include "kernels/matmul/matmul_naive.h"
 #include "kernels/registry.h"
+#include "kernels/residual/residual_naive.h"
 #include "kernels/threading.h"
 
 #if GPT2_HAVE_OPENBLAS
@@ -43,14 +64,25 @@ struct Shape {
   }
 };
 
-// Owns a kernel call's buffers, filled with small random values.
+constexpr size_t kGpt2Parameters = 124475904;  // AdamW's n: every parameter of GPT-2 124M
+constexpr size_t kAdamwErrorN = 1 << 20;       // AdamW is elementwise: its error needs no 124M
+
+// Owns a kernel call's buffers, filled with small random values. Values are drawn as floats and
+// then widened, so a Buffers<double> built in the same order holds exactly a Buffers<float>'s
+// inputs: the double reference and the float variant see the same numbers.
+template <typename Real>
 class Buffers {
  public:
-  float* Floats(size_t n, double lo = -1, double hi = 1) {
+  Real* Floats(size_t n, double lo = -1, double hi = 1) {
     store_.emplace_back(n);
-    Rng rng(store_.size());
-    for (float& x : store_.back()) x = static_cast<float>(lo + (hi - lo) * rng.NextUniform());
-    return store_.back().data();
+    Real* data = store_.back().data();
+    const uint64_t seed = static_cast<uint64_t>(store_.size()) << 40;  // disjoint streams
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; ++i) {  // parallel: also first-touches each page on its thread
+      Rng rng(seed + i);
+      data[i] = static_cast<Real>(static_cast<float>(lo + (hi - lo) * rng.NextUniform()));
+    }
+    return data;
   }
   int* Tokens(size_t n, int below) {
     tokens_.emplace_back(n);
@@ -60,226 +92,362 @@ class Buffers {
   }
 
  private:
-  std::vector<std::vector<float>> store_;
+  std::vector<std::vector<Real>> store_;
   std::vector<std::vector<int>> tokens_;
 };
 
+template <typename Real>
 struct Prepared {
   std::function<void()> run;
-  double flops = 0;  // useful floating-point operations per call (0: memory-bound kernel)
-  double bytes = 0;  // bytes a call must move at least (0: compute-bound kernel)
+  KernelCost cost;                                // set for float calls only
+  std::vector<std::pair<Real*, size_t>> outputs;  // what the error compares
 };
 
-// Buffers for kernel `id` at `s`, and a closure calling `k`'s implementation on them. The FLOP
-// and byte formulas are the work the kernel must do, not what a variant happens to do (the
-// openblas attention computes the masked half too; it is not credited for it).
-Prepared Prepare(KernelId id, const KernelTable& k, const Shape& s, Buffers& buf) {
+// Sets p.run to call `kernel` on `args`, and p.cost to the kernel's cost for them when `cost`
+// takes these argument types (float calls; the double reference needs none).
+template <typename Real, typename Kernel, typename CostFn, typename... Args>
+void Bind(Prepared<Real>& p, Kernel kernel, CostFn cost, Args... args) {
+  p.run = [=] { kernel(args...); };
+  if constexpr (std::is_invocable_v<CostFn, Args...>) p.cost = cost(args...);
+}
+
+// The naive kernels in double: the reference every variant's error is measured against.
+struct NaiveInDouble {
+  decltype(&EncoderForwardNaive<double>) encoder_forward = EncoderForwardNaive<double>;
+  decltype(&EncoderBackwardNaive<double>) encoder_backward = EncoderBackwardNaive<double>;
+  decltype(&LayernormForwardNaive<double>) layernorm_forward = LayernormForwardNaive<double>;
+  decltype(&LayernormBackwardNaive<double>) layernorm_backward = LayernormBackwardNaive<double>;
+  decltype(&MatmulForwardNaive<double>) matmul_forward = MatmulForwardNaive<double>;
+  decltype(&MatmulBackwardNaive<double>) matmul_backward = MatmulBackwardNaive<double>;
+  decltype(&AttentionForwardNaive<double>) attention_forward = AttentionForwardNaive<double>;
+  decltype(&AttentionBackwardNaive<double>) attention_backward = AttentionBackwardNaive<double>;
+  decltype(&GeluForwardNaive<double>) gelu_forward = GeluForwardNaive<double>;
+  decltype(&GeluBackwardNaive<double>) gelu_backward = GeluBackwardNaive<double>;
+  decltype(&ResidualForwardNaive<double>) residual_forward = ResidualForwardNaive<double>;
+  decltype(&ResidualBackwardNaive<double>) residual_backward = ResidualBackwardNaive<double>;
+  decltype(&SoftmaxForwardNaive<double>) softmax_forward = SoftmaxForwardNaive<double>;
+  decltype(&CrossentropyForwardNaive<double>) crossentropy_forward =
+      CrossentropyForwardNaive<double>;
+  decltype(&CrossentropySoftmaxBackwardNaive<double>) crossentropy_softmax_backward =
+      CrossentropySoftmaxBackwardNaive<double>;
+  decltype(&AdamwUpdateNaive<double>) adamw_update = AdamwUpdateNaive<double>;
+};
+
+// Buffers for kernel `id` at `s`, and a closure calling `k`'s implementation on them (`k` is a
+// KernelTable of float kernels or the NaiveInDouble table). `adamw_n` is AdamW's parameter count.
+template <typename Real, typename Table>
+Prepared<Real> Prepare(KernelId id, const Table& k, const Shape& s, size_t adamw_n,
+                       Buffers<Real>& buf) {
   const size_t BT = static_cast<size_t>(s.B) * s.T, C = s.C, OC = s.OC, Vp = s.Vp;
   const int B = s.B, T = s.T;
   const size_t scores = static_cast<size_t>(s.B) * s.NH * s.T * s.T;
-  const double causal = static_cast<double>(s.B) * s.C * s.T * (s.T + 1);  // B·NH·hs·T(T+1)
-  Prepared p;
+  const CostTable& cost = KernelCosts();
+  Prepared<Real> p;
   switch (id) {
     case KernelId::encoder_forward: {
-      float *out = buf.Floats(BT * C), *wte = buf.Floats(Vp * C), *wpe = buf.Floats(T * C);
+      Real *out = buf.Floats(BT * C), *wte = buf.Floats(Vp * C), *wpe = buf.Floats(T * C);
       int* inp = buf.Tokens(BT, s.V);
-      p.run = [=] { k.encoder_forward(out, inp, wte, wpe, B, T, s.C); };
-      p.bytes = 12.0 * BT * C;
+      Bind(p, k.encoder_forward, cost.encoder_forward, out, inp, wte, wpe, B, T, s.C);
+      p.outputs = {{out, BT * C}};
       break;
     }
     case KernelId::encoder_backward: {
-      float *dwte = buf.Floats(Vp * C), *dwpe = buf.Floats(T * C), *dout = buf.Floats(BT * C);
+      Real *dwte = buf.Floats(Vp * C), *dwpe = buf.Floats(T * C), *dout = buf.Floats(BT * C);
       int* inp = buf.Tokens(BT, s.V);
-      p.run = [=] { k.encoder_backward(dwte, dwpe, dout, inp, B, T, s.C); };
-      p.bytes = 20.0 * BT * C;
+      Bind(p, k.encoder_backward, cost.encoder_backward, dwte, dwpe, dout, inp, B, T, s.C);
+      p.outputs = {{dwte, Vp * C}, {dwpe, T * C}};
       break;
     }
     case KernelId::layernorm_forward: {
-      float *out = buf.Floats(BT * C), *mean = buf.Floats(BT), *rstd = buf.Floats(BT);
-      float *inp = buf.Floats(BT * C), *w = buf.Floats(C), *b = buf.Floats(C);
-      p.run = [=] { k.layernorm_forward(out, mean, rstd, inp, w, b, B, T, s.C); };
-      p.bytes = 8.0 * BT * C;
+      Real *out = buf.Floats(BT * C), *mean = buf.Floats(BT), *rstd = buf.Floats(BT);
+      Real *inp = buf.Floats(BT * C), *w = buf.Floats(C), *b = buf.Floats(C);
+      Bind(p, k.layernorm_forward, cost.layernorm_forward, out, mean, rstd, inp, w, b, B, T, s.C);
+      p.outputs = {{out, BT * C}, {mean, BT}, {rstd, BT}};
       break;
     }
     case KernelId::layernorm_backward: {
-      float *dinp = buf.Floats(BT * C), *dw = buf.Floats(C), *db = buf.Floats(C);
-      float *dout = buf.Floats(BT * C), *inp = buf.Floats(BT * C), *w = buf.Floats(C);
-      float *mean = buf.Floats(BT), *rstd = buf.Floats(BT, 0.5, 2);
-      p.run = [=] { k.layernorm_backward(dinp, dw, db, dout, inp, w, mean, rstd, B, T, s.C); };
-      p.bytes = 16.0 * BT * C;
+      Real *dinp = buf.Floats(BT * C), *dw = buf.Floats(C), *db = buf.Floats(C);
+      Real *dout = buf.Floats(BT * C), *inp = buf.Floats(BT * C), *w = buf.Floats(C);
+      Real *mean = buf.Floats(BT), *rstd = buf.Floats(BT, 0.5, 2);
+      Bind(p, k.layernorm_backward, cost.layernorm_backward, dinp, dw, db, dout, inp, w, mean, rstd,
+           B, T, s.C);
+      p.outputs = {{dinp, BT * C}, {dw, C}, {db, C}};
       break;
     }
     case KernelId::matmul_forward: {
-      float *out = buf.Floats(BT * OC), *inp = buf.Floats(BT * C), *w = buf.Floats(OC * C);
-      float* bias = s.role == "lmhead" ? nullptr : buf.Floats(OC);
-      p.run = [=] { k.matmul_forward(out, inp, w, bias, B, T, s.C, s.OC); };
-      p.flops = 2.0 * BT * C * OC;
+      Real *out = buf.Floats(BT * OC), *inp = buf.Floats(BT * C), *w = buf.Floats(OC * C);
+      Real* bias = s.role == "lmhead" ? nullptr : buf.Floats(OC);
+      Bind(p, k.matmul_forward, cost.matmul_forward, out, inp, w, bias, B, T, s.C, s.OC);
+      p.outputs = {{out, BT * OC}};
       break;
     }
     case KernelId::matmul_backward: {
-      float *dinp = buf.Floats(BT * C), *dw = buf.Floats(OC * C);
-      float* db = s.role == "lmhead" ? nullptr : buf.Floats(OC);
-      float *dout = buf.Floats(BT * OC), *inp = buf.Floats(BT * C), *w = buf.Floats(OC * C);
-      p.run = [=] { k.matmul_backward(dinp, dw, db, dout, inp, w, B, T, s.C, s.OC); };
-      p.flops = 4.0 * BT * C * OC;
+      Real *dinp = buf.Floats(BT * C), *dw = buf.Floats(OC * C);
+      Real* db = s.role == "lmhead" ? nullptr : buf.Floats(OC);
+      Real *dout = buf.Floats(BT * OC), *inp = buf.Floats(BT * C), *w = buf.Floats(OC * C);
+      Bind(p, k.matmul_backward, cost.matmul_backward, dinp, dw, db, dout, inp, w, B, T, s.C, s.OC);
+      p.outputs = {{dinp, BT * C}, {dw, OC * C}};
+      if (db) p.outputs.push_back({db, OC});
       break;
     }
     case KernelId::attention_forward: {
-      float *out = buf.Floats(BT * C), *preatt = buf.Floats(scores), *att = buf.Floats(scores);
-      float* inp = buf.Floats(BT * 3 * C);
-      p.run = [=] { k.attention_forward(out, preatt, att, inp, B, T, s.C, s.NH); };
-      p.flops = 2.0 * causal;
+      Real *out = buf.Floats(BT * C), *preatt = buf.Floats(scores), *att = buf.Floats(scores);
+      Real* inp = buf.Floats(BT * 3 * C);
+      Bind(p, k.attention_forward, cost.attention_forward, out, preatt, att, inp, B, T, s.C, s.NH);
+      p.outputs = {{out, BT * C}};  // preatt and att are scratch: variants may skip the masked half
       break;
     }
     case KernelId::attention_backward: {
-      float *dinp = buf.Floats(BT * 3 * C), *dpreatt = buf.Floats(scores);
-      float *datt = buf.Floats(scores), *dout = buf.Floats(BT * C), *inp = buf.Floats(BT * 3 * C);
-      float* att = buf.Floats(scores, 0, 1.0 / s.T);
-      p.run = [=] { k.attention_backward(dinp, dpreatt, datt, dout, inp, att, B, T, s.C, s.NH); };
-      p.flops = 4.0 * causal;
+      Real *dinp = buf.Floats(BT * 3 * C), *dpreatt = buf.Floats(scores);
+      Real *datt = buf.Floats(scores), *dout = buf.Floats(BT * C), *inp = buf.Floats(BT * 3 * C);
+      Real* att = buf.Floats(scores, 0, 1.0 / s.T);
+      Bind(p, k.attention_backward, cost.attention_backward, dinp, dpreatt, datt, dout, inp, att, B,
+           T, s.C, s.NH);
+      p.outputs = {{dinp, BT * 3 * C}};  // dpreatt and datt are scratch, as above
       break;
     }
     case KernelId::gelu_forward: {
       const int N = static_cast<int>(BT * 4 * C);
-      float *out = buf.Floats(N), *inp = buf.Floats(N);
-      p.run = [=] { k.gelu_forward(out, inp, N); };
-      p.bytes = 8.0 * N;
+      Real *out = buf.Floats(N), *inp = buf.Floats(N, -4, 4);
+      Bind(p, k.gelu_forward, cost.gelu_forward, out, inp, N);
+      p.outputs = {{out, static_cast<size_t>(N)}};
       break;
     }
     case KernelId::gelu_backward: {
       const int N = static_cast<int>(BT * 4 * C);
-      float *dinp = buf.Floats(N), *inp = buf.Floats(N), *dout = buf.Floats(N);
-      p.run = [=] { k.gelu_backward(dinp, inp, dout, N); };
-      p.bytes = 16.0 * N;
+      Real *dinp = buf.Floats(N), *inp = buf.Floats(N, -4, 4), *dout = buf.Floats(N);
+      Bind(p, k.gelu_backward, cost.gelu_backward, dinp, inp, dout, N);
+      p.outputs = {{dinp, static_cast<size_t>(N)}};
       break;
     }
     case KernelId::residual_forward: {
       const int N = static_cast<int>(BT * C);
-      float *out = buf.Floats(N), *a = buf.Floats(N), *b = buf.Floats(N);
-      p.run = [=] { k.residual_forward(out, a, b, N); };
-      p.bytes = 12.0 * N;
+      Real *out = buf.Floats(N), *a = buf.Floats(N), *b = buf.Floats(N);
+      Bind(p, k.residual_forward, cost.residual_forward, out, a, b, N);
+      p.outputs = {{out, static_cast<size_t>(N)}};
       break;
     }
     case KernelId::residual_backward: {
       const int N = static_cast<int>(BT * C);
-      float *d1 = buf.Floats(N), *d2 = buf.Floats(N), *dout = buf.Floats(N);
-      p.run = [=] { k.residual_backward(d1, d2, dout, N); };
-      p.bytes = 20.0 * N;
+      Real *d1 = buf.Floats(N), *d2 = buf.Floats(N), *dout = buf.Floats(N);
+      Bind(p, k.residual_backward, cost.residual_backward, d1, d2, dout, N);
+      p.outputs = {{d1, static_cast<size_t>(N)}, {d2, static_cast<size_t>(N)}};
       break;
     }
     case KernelId::softmax_forward: {
-      float *probs = buf.Floats(BT * Vp), *logits = buf.Floats(BT * Vp, -5, 5);
-      p.run = [=] { k.softmax_forward(probs, logits, B, T, s.V, s.Vp); };
-      p.bytes = 8.0 * BT * Vp;
+      Real *probs = buf.Floats(BT * Vp), *logits = buf.Floats(BT * Vp, -5, 5);
+      Bind(p, k.softmax_forward, cost.softmax_forward, probs, logits, B, T, s.V, s.Vp);
+      p.outputs = {{probs, BT * Vp}};
       break;
     }
     case KernelId::crossentropy_forward: {
-      float *losses = buf.Floats(BT), *probs = buf.Floats(BT * Vp, 0.01, 1);
+      Real *losses = buf.Floats(BT), *probs = buf.Floats(BT * Vp, 0.01, 1);
       int* targets = buf.Tokens(BT, s.V);
-      p.run = [=] { k.crossentropy_forward(losses, probs, targets, B, T, s.Vp); };
-      p.bytes = 12.0 * BT;
+      Bind(p, k.crossentropy_forward, cost.crossentropy_forward, losses, probs, targets, B, T,
+           s.Vp);
+      p.outputs = {{losses, BT}};
       break;
     }
     case KernelId::crossentropy_softmax_backward: {
-      float *dlogits = buf.Floats(BT * Vp), *dlosses = buf.Floats(BT);
-      float* probs = buf.Floats(BT * Vp, 0, 1e-4);
+      Real *dlogits = buf.Floats(BT * Vp), *dlosses = buf.Floats(BT);
+      Real* probs = buf.Floats(BT * Vp, 0, 1e-4);
       int* targets = buf.Tokens(BT, s.V);
-      p.run = [=] {
-        k.crossentropy_softmax_backward(dlogits, dlosses, probs, targets, B, T, s.V, s.Vp);
-      };
-      p.bytes = 12.0 * BT * s.V;
+      Bind(p, k.crossentropy_softmax_backward, cost.crossentropy_softmax_backward, dlogits, dlosses,
+           probs, targets, B, T, s.V, s.Vp);
+      p.outputs = {{dlogits, BT * Vp}};
       break;
     }
     case KernelId::adamw_update: {
-      const size_t n = 124475904;  // GPT-2 124M's parameters
-      float *params = buf.Floats(n), *grads = buf.Floats(n, -1e-3, 1e-3);
-      float *m = buf.Floats(n, 0, 0), *v = buf.Floats(n, 0, 0);
-      p.run = [=] { k.adamw_update(params, grads, m, v, n, 1e-4f, 0.9f, 0.999f, 1e-8f, 0.0f, 1); };
-      p.bytes = 28.0 * n;  // read p, g, m, v; write p, m, v
+      const size_t n = adamw_n;
+      Real *params = buf.Floats(n), *grads = buf.Floats(n, -1e-3, 1e-3);
+      Real *m = buf.Floats(n, 0, 0), *v = buf.Floats(n, 0, 0);
+      Bind(p, k.adamw_update, cost.adamw_update, params, grads, m, v, n, 1e-4f, 0.9f, 0.999f, 1e-8f,
+           0.0f, 1);
+      p.outputs = {{params, n}, {m, n}, {v, n}};
       break;
     }
   }
   return p;
 }
 
-// The shapes each kernel runs at in a d12, B=4, T=64 training step.
+// Where the error is measured: every kernel at T=64, and attention at T=1024 too, the only kernel
+// whose reductions grow with T. Every other kernel's rounding depends on C, OC or V, which the
+// long context leaves unchanged, so its T=64 figure holds (and its double reference would cost
+// minutes for the long matmuls).
+bool MeasuresError(KernelId id, const Shape& s) {
+  return s.T == 64 || id == KernelId::attention_forward || id == KernelId::attention_backward;
+}
+
+// The double reference's outputs for (kernel, shape), computed once and shared by all families.
+const std::vector<std::vector<double>>& Reference(KernelId id, const Shape& s) {
+  static std::map<std::string, std::vector<std::vector<double>>> cache;
+  const std::string key =
+      std::string(kKernelInfo[static_cast<int>(id)].name) + "/" + s.role + "/" + s.Label();
+  auto found = cache.find(key);
+  if (found != cache.end()) return found->second;
+  Buffers<double> buffers;
+  const Prepared<double> p = Prepare(id, NaiveInDouble{}, s, kAdamwErrorN, buffers);
+  p.run();
+  std::vector<std::vector<double>> outputs;
+  for (const auto& [data, n] : p.outputs) outputs.emplace_back(data, data + n);
+  return cache.emplace(key, std::move(outputs)).first->second;
+}
+
+// max over outputs of max|variant − reference| / max|reference|: relative to each tensor's
+// largest magnitude, so near-zero entries do not dominate.
+double MaxRelativeError(KernelId id, const KernelTable& k, const Shape& s) {
+  const auto& reference = Reference(id, s);
+  Buffers<float> buffers;
+  const Prepared<float> p = Prepare(id, k, s, kAdamwErrorN, buffers);
+  p.run();
+  double worst = 0;
+  for (size_t o = 0; o < p.outputs.size(); ++o) {
+    const auto& [data, n] = p.outputs[o];
+    double error = 0, magnitude = 0;
+    bool nan = false;
+    for (size_t i = 0; i < n; ++i) {
+      const double difference = std::fabs(data[i] - reference[o][i]);
+      nan |= std::isnan(difference);
+      error = std::fmax(error, difference);
+      magnitude = std::fmax(magnitude, std::fabs(reference[o][i]));
+    }
+    if (nan) {  // JSON has no NaN: report it loudly and as an absurd error
+      std::fprintf(stderr, "bench_kernels: %s/%s gave NaN\n", kKernelInfo[int(id)].name,
+                   s.Label().c_str());
+      return 1e30;
+    }
+    worst = std::fmax(worst, magnitude > 0 ? error / magnitude : error);
+  }
+  return worst;
+}
+
+// The shapes each kernel runs at in a d12 training step, for B=4 at T=64 and at T=1024.
 std::vector<Shape> ShapesFor(KernelId id) {
-  const int B = 4, T = 64, C = 768, NH = 12, V = 50257, Vp = 50304;
-  if (id == KernelId::matmul_forward || id == KernelId::matmul_backward) {
-    return {{"qkv", B, T, C, 3 * C, NH, V, Vp},
-            {"attproj", B, T, C, C, NH, V, Vp},
-            {"fc", B, T, C, 4 * C, NH, V, Vp},
-            {"fcproj", B, T, 4 * C, C, NH, V, Vp},
-            {"lmhead", B, T, C, Vp, NH, V, Vp}};
+  const int B = 4, C = 768, NH = 12, V = 50257, Vp = 50304;
+  std::vector<Shape> shapes;
+  for (int T : {64, 1024}) {
+    if (id == KernelId::matmul_forward || id == KernelId::matmul_backward) {
+      shapes.push_back({"qkv", B, T, C, 3 * C, NH, V, Vp});
+      shapes.push_back({"attproj", B, T, C, C, NH, V, Vp});
+      shapes.push_back({"fc", B, T, C, 4 * C, NH, V, Vp});
+      shapes.push_back({"fcproj", B, T, 4 * C, C, NH, V, Vp});
+      shapes.push_back({"lmhead", B, T, C, Vp, NH, V, Vp});
+    } else if (id == KernelId::adamw_update) {
+      if (T == 64) shapes.push_back({"-", B, T, C, 0, NH, V, Vp});  // no T in AdamW
+    } else {
+      shapes.push_back({"-", B, T, C, 0, NH, V, Vp});
+    }
   }
-  return {{"-", B, T, C, 0, NH, V, Vp}};
+  return shapes;
 }
 
-void SetCounters(benchmark::State& state, const Prepared& p) {
+struct Roofs {
+  float peak_gflops = 0, peak_gbs = 0;  // 0: not given, no roof_fraction
+};
+
+void SetCounters(benchmark::State& state, KernelId id, const KernelCost& cost, const Roofs& roofs,
+                 double max_rel_err) {
+  using benchmark::Counter;
   const double calls = static_cast<double>(state.iterations());
-  if (p.flops > 0) {
-    state.counters["GFLOP/s"] =
-        benchmark::Counter(p.flops * calls * 1e-9, benchmark::Counter::kIsRate);
+  if (IsComputeKernel(id)) {
+    state.counters["GFLOP/s"] = Counter(cost.flops * calls * 1e-9, Counter::kIsRate);
+  } else {
+    state.counters["GB/s"] = Counter(cost.bytes * calls * 1e-9, Counter::kIsRate);
   }
-  if (p.bytes > 0) {
-    state.counters["GB/s"] =
-        benchmark::Counter(p.bytes * calls * 1e-9, benchmark::Counter::kIsRate);
+  state.counters["flop_per_call"] = cost.flops;
+  state.counters["bytes_per_call"] = cost.bytes;
+  if (roofs.peak_gflops > 0 && roofs.peak_gbs > 0) {
+    // seconds the roofline allows for all calls / seconds they took
+    state.counters["roof_fraction"] =
+        Counter(RooflineSeconds(cost, roofs.peak_gflops, roofs.peak_gbs) * calls, Counter::kIsRate);
   }
+  if (max_rel_err >= 0) state.counters["max_rel_err"] = max_rel_err;
 }
 
-void RegisterAll() {
+// The benchmark being run and its buffers, kept while Google Benchmark calls it repeatedly.
+struct Current {
+  std::string name;
+  std::unique_ptr<Buffers<float>> buffers;
+  Prepared<float> prepared;
+  double max_rel_err = -1;  // < 0: not measured
+};
+
+void RegisterKernel(const std::string& name, KernelId id, const KernelTable* table,
+                    const Shape& shape, const Roofs& roofs, bool errors) {
+  benchmark::RegisterBenchmark(
+      name.c_str(),
+      [=](benchmark::State& state) {
+        static Current current;
+        if (current.name != name) {
+          current = Current{};  // frees the previous benchmark's buffers first
+          current.name = name;
+          current.buffers = std::make_unique<Buffers<float>>();
+          current.prepared = Prepare(id, *table, shape, kGpt2Parameters, *current.buffers);
+          current.prepared.run();  // warm caches and per-thread scratch outside the timed loop
+          if (errors && MeasuresError(id, shape)) {
+            current.max_rel_err = MaxRelativeError(id, *table, shape);
+          }
+        }
+        const Prepared<float>& p = current.prepared;
+        for (auto _ : state) {
+          p.run();
+          benchmark::ClobberMemory();
+        }
+        SetCounters(state, id, p.cost, roofs, current.max_rel_err);
+      })
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
+}
+
+#if GPT2_HAVE_OPENBLAS
+// The yardstick for the openblas family's wrapper: one bare cblas_sgemm, no bias.
+void RegisterBareSgemm(const Shape& shape, const Roofs& roofs) {
+  const std::string name = "matmul_forward/sgemm_bare/" + shape.role + "/" + shape.Label();
+  benchmark::RegisterBenchmark(name.c_str(),
+                               [=](benchmark::State& state) {
+                                 static std::string current;
+                                 static std::unique_ptr<Buffers<float>> buffers;
+                                 const int M = shape.B * shape.T, K = shape.C, N = shape.OC;
+                                 static float *out, *inp, *w;
+                                 if (current != name) {
+                                   current = name;
+                                   buffers = std::make_unique<Buffers<float>>();
+                                   out = buffers->Floats(static_cast<size_t>(M) * N);
+                                   inp = buffers->Floats(static_cast<size_t>(M) * K);
+                                   w = buffers->Floats(static_cast<size_t>(N) * K);
+                                 }
+                                 auto run = [&] {
+                                   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K,
+                                               1.0f, inp, K, w, K, 0.0f, out, N);
+                                 };
+                                 run();
+                                 for (auto _ : state) {
+                                   run();
+                                   benchmark::ClobberMemory();
+                                 }
+                                 const KernelCost cost = KernelCosts().matmul_forward(
+                                     out, inp, w, nullptr, shape.B, shape.T, K, N);
+                                 SetCounters(state, KernelId::matmul_forward, cost, roofs, -1);
+                               })
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
+}
+#endif
+
+void RegisterAll(const Roofs& roofs, bool errors) {
   for (const KernelFamily& family : Registry::Get().families()) {
     for (int i = 0; i < kNumKernels; ++i) {
       if (!HasKernel(family.kernels, i)) continue;
       const KernelId id = static_cast<KernelId>(i);
       for (const Shape& shape : ShapesFor(id)) {
-        const std::string name = std::string(kKernelInfo[i].name) + "/" + family.name + "/" +
-                                 shape.role + "/" + shape.Label();
-        const KernelTable* table = &family.kernels;
-        benchmark::RegisterBenchmark(
-            name.c_str(),
-            [=](benchmark::State& state) {
-              Buffers buffers;
-              const Prepared p = Prepare(id, *table, shape, buffers);
-              p.run();  // warm caches and per-thread scratch outside the timed loop
-              for (auto _ : state) {
-                p.run();
-                benchmark::ClobberMemory();
-              }
-              SetCounters(state, p);
-            })
-            ->UseRealTime()
-            ->Unit(benchmark::kMillisecond);
+        RegisterKernel(std::string(kKernelInfo[i].name) + "/" + family.name + "/" + shape.role +
+                           "/" + shape.Label(),
+                       id, &family.kernels, shape, roofs, errors);
       }
     }
   }
 #if GPT2_HAVE_OPENBLAS
-  // The yardstick for the openblas family's wrapper: one bare cblas_sgemm, no bias.
-  for (const Shape& shape : ShapesFor(KernelId::matmul_forward)) {
-    const std::string name = "matmul_forward/sgemm_bare/" + shape.role + "/" + shape.Label();
-    benchmark::RegisterBenchmark(name.c_str(),
-                                 [=](benchmark::State& state) {
-                                   Buffers buffers;
-                                   const int M = shape.B * shape.T, K = shape.C, N = shape.OC;
-                                   float* out = buffers.Floats(static_cast<size_t>(M) * N);
-                                   float* inp = buffers.Floats(static_cast<size_t>(M) * K);
-                                   float* w = buffers.Floats(static_cast<size_t>(N) * K);
-                                   Prepared p;
-                                   p.run = [=] {
-                                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K,
-                                                 1.0f, inp, K, w, K, 0.0f, out, N);
-                                   };
-                                   p.flops = 2.0 * M * K * N;
-                                   p.run();
-                                   for (auto _ : state) {
-                                     p.run();
-                                     benchmark::ClobberMemory();
-                                   }
-                                   SetCounters(state, p);
-                                 })
-        ->UseRealTime()
-        ->Unit(benchmark::kMillisecond);
-  }
+  for (const Shape& shape : ShapesFor(KernelId::matmul_forward)) RegisterBareSgemm(shape, roofs);
 #endif
 }
 
@@ -287,27 +455,46 @@ int Run(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
       std::printf(
-          "usage: bench_kernels [--threads N] [Google Benchmark flags]\n"
-          "Times every kernel of every family at GPT-2 124M shapes (B=4, T=64).\n"
+          "usage: bench_kernels [flags] [Google Benchmark flags]\n"
+          "Times every kernel of every family at GPT-2 124M shapes (B=4; T=64 and T=1024), with\n"
+          "GFLOP/s or GB/s, the fraction of the roofline and the error against naive in double.\n"
           "Names are kernel/family/role/shape; select with --benchmark_filter=REGEX, write JSON\n"
           "with --benchmark_out=FILE --benchmark_out_format=json, repeat with\n"
           "--benchmark_repetitions=N. `bench_kernels --benchmark_list_tests` lists them.\n\n"
-          "  --threads N        OpenMP and OpenBLAS threads (default: all cores)\n"
-          "  --hwy-target NAME  run the highway family on one Highway target (AVX3, AVX2, SSE4,\n"
-          "                     SSSE3, SCALAR, as compiled and supported); or set "
-          "GPT2_HWY_TARGET\n");
+          "  --threads N          OpenMP and OpenBLAS threads (default: all cores)\n"
+          "  --hwy-target NAME    run the highway family on one Highway target (AVX3, AVX2,\n"
+          "                       SSE4, SSSE3, SCALAR, as compiled and supported); or set\n"
+          "                       GPT2_HWY_TARGET\n"
+          "  --peak-gflops X      the machine's peak GFLOP/s at these threads (bench_roofs)\n"
+          "  --peak-gbs X         its memory bandwidth in GB/s (bench_roofs' DRAM triad);\n"
+          "                       with both, each entry reports roof_fraction\n"
+          "  --skip-errors        do not measure max_rel_err (saves the double references)\n");
       return 0;
     }
   }
   benchmark::Initialize(&argc, argv);
   RunOptions options;
+  Roofs roofs;
+  bool skip_errors = false;
   Flags flags("bench_kernels", "Times every kernel of every family at GPT-2 124M shapes.");
   AddRunFlags(flags, &options);
+  flags.Float("--peak-gflops", &roofs.peak_gflops, "peak GFLOP/s (bench_roofs)");
+  flags.Float("--peak-gbs", &roofs.peak_gbs, "memory bandwidth, GB/s (bench_roofs)");
+  flags.Bool("--skip-errors", &skip_errors, "do not measure max_rel_err");
   if (!flags.Parse(argc, argv)) return 0;
+  if (roofs.peak_gflops < 0 || roofs.peak_gbs < 0 ||
+      (roofs.peak_gflops > 0) != (roofs.peak_gbs > 0)) {
+    throw Error("--peak-gflops and --peak-gbs go together and must be positive");
+  }
   ApplyRunOptions(options);
   benchmark::AddCustomContext("threads", DescribeThreading());
+  benchmark::AddCustomContext("pinning", DescribePinning());
   benchmark::AddCustomContext("simd", DescribeHighway());
-  RegisterAll();
+  if (roofs.peak_gflops > 0) {
+    benchmark::AddCustomContext("roofs", std::to_string(roofs.peak_gflops) + " GFLOP/s, " +
+                                             std::to_string(roofs.peak_gbs) + " GB/s");
+  }
+  RegisterAll(roofs, !skip_errors);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

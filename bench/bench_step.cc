@@ -1,10 +1,14 @@
 // bench_step: full training steps (forward, backward, AdamW) of GPT-2 with any kernel table,
-// after warm-up: median, min and max step time, tokens/s, peak RSS, and where the time goes.
+// after warm-up: median, min and max step time, tokens/s, peak RSS, achieved GFLOP/s, the
+// fraction of the roofline's time for the step, and where the time goes.
 //
 // The breakdown comes from a second run of the same steps with every kernel call timed
 // (kernels/kernel_timing.h); "other" is the step time no kernel accounts for (zeroing the
 // gradients, the batch copy, the loss mean). The timers' own cost is measured, not assumed: it is
-// the difference between the timed and untimed runs' medians, and is printed.
+// the difference between the timed and untimed runs' medians, and is printed. The same run adds
+// up every call's FLOPs and bytes (kernels/kernel_costs.cc); with the machine's roofs
+// (--peak-gflops, --peak-gbs, from bench_roofs) each kernel's roofline time is the slower of its
+// FLOPs at peak and its bytes at DRAM bandwidth, and the step's is their sum.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -17,12 +21,14 @@
 #include "gpt2/file_io.h"
 #include "gpt2/flags.h"
 #include "gpt2/init.h"
+#include "gpt2/json_text.h"
 #include "gpt2/main_guard.h"
 #include "gpt2/model.h"
 #include "gpt2/run_options.h"
 #include "gpt2/synthetic_data.h"
 #include "kernels/error.h"
 #include "kernels/highway_targets.h"
+#include "kernels/kernel_costs.h"
 #include "kernels/kernel_timing.h"
 #include "kernels/threading.h"
 
@@ -40,9 +46,9 @@ Stats Summarise(std::vector<double> ms) {
   return {median, ms.front(), ms.back()};
 }
 
-// Runs `steps` training steps and returns each one's milliseconds.
+// Runs `steps` training steps and returns each one's milliseconds; appends each loss to `losses`.
 std::vector<double> TimeSteps(GPT2& model, const KernelSet& kernels, DataLoader& data, int steps,
-                              int* step_counter) {
+                              int* step_counter, std::vector<float>* losses) {
   std::vector<double> ms;
   for (int i = 0; i < steps; ++i) {
     const auto start = std::chrono::steady_clock::now();
@@ -53,6 +59,7 @@ std::vector<double> TimeSteps(GPT2& model, const KernelSet& kernels, DataLoader&
     model.Update(kernels, AdamwConfig{}, ++*step_counter);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                      .count());
+    losses->push_back(model.mean_loss());
   }
   return ms;
 }
@@ -63,9 +70,36 @@ double PeakRssMib() {
   return usage.ru_maxrss / 1024.0;  // Linux reports KiB
 }
 
+struct Breakdown {
+  double ms[kNumKernels];  // per step
+  long calls[kNumKernels];
+  KernelCost work[kNumKernels];
+  double roofline_ms[kNumKernels];  // 0 without roofs
+  double kernel_ms = 0, flops = 0, roofline_total_ms = 0;
+};
+
+Breakdown PerStep(int steps, float peak_gflops, float peak_gbs) {
+  Breakdown b{};
+  const KernelTimes seconds = KernelSeconds();
+  const auto calls = KernelCalls();
+  const auto work = KernelWork();
+  for (int id = 0; id < kNumKernels; ++id) {
+    b.ms[id] = seconds[id] * 1000 / steps;
+    b.calls[id] = calls[id] / steps;
+    b.work[id] = {work[id].flops / steps, work[id].bytes / steps};
+    b.roofline_ms[id] =
+        peak_gflops > 0 ? 1000 * RooflineSeconds(b.work[id], peak_gflops, peak_gbs) : 0;
+    b.kernel_ms += b.ms[id];
+    b.flops += b.work[id].flops;
+    b.roofline_total_ms += b.roofline_ms[id];
+  }
+  return b;
+}
+
 int Run(int argc, char** argv) {
   std::string model_spec = "d12", json;
   int B = 4, T = 64, steps = 10, warmup = 2;
+  float peak_gflops = 0, peak_gbs = 0;
   RunOptions run;
   Flags flags("bench_step",
               "Times full GPT-2 training steps (forward, backward, AdamW) on synthetic tokens and\n"
@@ -75,12 +109,17 @@ int Run(int argc, char** argv) {
   flags.Int("-T", &T, "tokens per sequence");
   flags.Int("--steps", &steps, "timed steps (each run: untimed kernels, then timed kernels)");
   flags.Int("--warmup", &warmup, "untimed steps first (first-touch, caches, scratch)", 0);
+  flags.Float("--peak-gflops", &peak_gflops, "the machine's peak GFLOP/s at these threads");
+  flags.Float("--peak-gbs", &peak_gbs, "its DRAM bandwidth, GB/s (with --peak-gflops: roofline)");
   flags.String("--json", &json, "write the results here (atomically)");
   AddRunFlags(flags, &run);
   if (!flags.Parse(argc, argv)) return 0;
   if (run.list_kernels) {
     std::fputs(ListKernels().c_str(), stdout);
     return 0;
+  }
+  if (peak_gflops < 0 || peak_gbs < 0 || (peak_gflops > 0) != (peak_gbs > 0)) {
+    throw Error("--peak-gflops and --peak-gbs go together and must be positive");
   }
   const KernelSet kernels = ResolveKernels(run);
   const GPT2Config config = ParseModelSpec(model_spec, "--model");
@@ -93,59 +132,90 @@ int Run(int argc, char** argv) {
   InitRandom(model, 1337);
   DataLoader data(SyntheticTokens(1337, 0, config.vocab_size, static_cast<size_t>(B) * T * 64 + 1),
                   "synthetic", B, T);
-  std::printf("model: GPT-2 %s, B=%d T=%d\nthreads: %s\nsimd: %s\n%s",
+  std::printf("model: GPT-2 %s, B=%d T=%d\nthreads: %s\npinning: %s\nsimd: %s\n%s",
               DescribeConfig(config).c_str(), B, T, DescribeThreading().c_str(),
-              DescribeHighway().c_str(), kernels.Describe().c_str());
+              DescribePinning().c_str(), DescribeHighway().c_str(), kernels.Describe().c_str());
   std::fflush(stdout);
 
   int step = 0;
+  std::vector<float> losses;
   std::printf("warm-up: %d steps\n", warmup);
-  TimeSteps(model, kernels, data, warmup, &step);
+  std::fflush(stdout);
+  TimeSteps(model, kernels, data, warmup, &step, &losses);
   std::printf("timing: %d steps\n", steps);
   std::fflush(stdout);
-  const Stats plain = Summarise(TimeSteps(model, kernels, data, steps, &step));
+  const Stats plain = Summarise(TimeSteps(model, kernels, data, steps, &step, &losses));
   ResetKernelTimes();
   std::printf("breakdown: %d steps with every kernel call timed\n", steps);
   std::fflush(stdout);
-  const Stats timed = Summarise(TimeSteps(model, Instrument(kernels), data, steps, &step));
-  const KernelTimes seconds = KernelSeconds();
-  const auto calls = KernelCalls();
+  const Stats timed = Summarise(TimeSteps(model, Instrument(kernels), data, steps, &step, &losses));
+  const Breakdown b = PerStep(steps, peak_gflops, peak_gbs);
 
   const double tokens = static_cast<double>(B) * T;
-  const MemoryUsage memory = model.memory();
+  const double gflops = b.flops / (plain.median * 1e6);
+  const double overhead_ms = timed.median - plain.median, other_ms = timed.median - b.kernel_ms;
+  const bool roofs = peak_gflops > 0;
   std::printf("\nstep: median %.1f ms (min %.1f, max %.1f), %.0f tokens/s, %d threads\n",
               plain.median, plain.min, plain.max, tokens / plain.median * 1000, threads);
+  std::printf("work: %.1f GFLOP a step, %.1f GFLOP/s achieved\n", b.flops * 1e-9, gflops);
+  if (roofs) {
+    std::printf(
+        "roofline: %.1f ms a step at %.1f GFLOP/s and %.1f GB/s; the step takes %.1fx that "
+        "(%.0f%% of the roofline's speed)\n",
+        b.roofline_total_ms, peak_gflops, peak_gbs, plain.median / b.roofline_total_ms,
+        100 * b.roofline_total_ms / plain.median);
+  }
   std::printf("peak RSS %.1f MiB; parameters + gradients + AdamW state + activations %.1f MiB\n",
-              PeakRssMib(), memory.Total() / 1048576.0);
+              PeakRssMib(), model.memory().Total() / 1048576.0);
   std::printf(
       "timer overhead: %.1f ms a step (%.1f%%), the timed run's median minus the plain one\n",
-      timed.median - plain.median, 100 * (timed.median - plain.median) / plain.median);
-  std::printf("\n%-30s %-9s %10s %7s %6s\n", "kernel", "family", "ms/step", "share", "calls");
-  double accounted = 0;
+      overhead_ms, 100 * overhead_ms / plain.median);
+  std::printf("\n%-30s %-9s %10s %7s %6s %9s %11s\n", "kernel", "family", "ms/step", "share",
+              "calls", "GFLOP/s", "roofline ms");
   std::string json_kernels;
   for (int id = 0; id < kNumKernels; ++id) {
-    const double ms = seconds[id] * 1000 / steps;
-    accounted += ms;
-    std::printf("%-30s %-9s %10.2f %6.1f%% %6ld\n", kKernelInfo[id].name,
-                kernels.fallback[id] ? "naive" : kernels.family[id].c_str(), ms,
-                100 * ms / timed.median, calls[id] / steps);
+    const std::string family = kernels.fallback[id] ? "naive" : kernels.family[id];
+    std::printf("%-30s %-9s %10.2f %6.1f%% %6ld %9.1f %11.2f\n", kKernelInfo[id].name,
+                family.c_str(), b.ms[id], 100 * b.ms[id] / timed.median, b.calls[id],
+                b.ms[id] > 0 ? b.work[id].flops / (b.ms[id] * 1e6) : 0.0, b.roofline_ms[id]);
     json_kernels += std::string(id ? "," : "") + "\n    {\"kernel\": \"" + kKernelInfo[id].name +
-                    "\", \"ms_per_step\": " + std::to_string(ms) + "}";
+                    "\", \"family\": " + JsonString(family) +
+                    ", \"ms_per_step\": " + JsonNumber(b.ms[id]) +
+                    ", \"calls_per_step\": " + std::to_string(b.calls[id]) +
+                    ", \"gflop_per_step\": " + JsonNumber(b.work[id].flops * 1e-9) +
+                    ", \"gb_per_step\": " + JsonNumber(b.work[id].bytes * 1e-9) +
+                    ", \"roofline_ms\": " + (roofs ? JsonNumber(b.roofline_ms[id]) : "null") + "}";
   }
-  std::printf("%-30s %-9s %10.2f %6.1f%%\n", "other", "", timed.median - accounted,
-              100 * (timed.median - accounted) / timed.median);
+  std::printf("%-30s %-9s %10.2f %6.1f%%\n", "other", "", other_ms, 100 * other_ms / timed.median);
 
   if (!json.empty()) {
+    std::string losses_text;
+    for (size_t i = 0; i < losses.size(); ++i) {
+      losses_text += (i ? ", " : "") + JsonNumber(losses[i]);
+    }
+    const std::string family = run.family.empty() ? kernels.Summary() : run.family;
     const std::string out =
-        "{\n  \"program\": \"bench_step\",\n  \"model\": \"" + DescribeConfig(config) +
-        "\",\n  \"B\": " + std::to_string(B) + ", \"T\": " + std::to_string(T) +
-        ",\n  \"threads\": " + std::to_string(threads) + ",\n  \"kernels\": \"" +
-        kernels.Summary() + "\",\n  \"step_ms\": {\"median\": " + std::to_string(plain.median) +
-        ", \"min\": " + std::to_string(plain.min) + ", \"max\": " + std::to_string(plain.max) +
-        "},\n  \"tokens_per_s\": " + std::to_string(tokens / plain.median * 1000) +
-        ",\n  \"peak_rss_mib\": " + std::to_string(PeakRssMib()) +
-        ",\n  \"timed_step_ms_median\": " + std::to_string(timed.median) + ",\n  \"breakdown\": [" +
-        json_kernels + "\n  ]\n}\n";
+        "{\n  \"program\": \"bench_step\",\n  \"model\": " + JsonString(DescribeConfig(config)) +
+        ",\n  \"B\": " + std::to_string(B) + ", \"T\": " + std::to_string(T) +
+        ",\n  \"family\": " + JsonString(run.overrides.empty() ? family : kernels.Summary()) +
+        ",\n  \"kernels\": " + JsonString(kernels.Summary()) +
+        ",\n  \"threads\": " + std::to_string(threads) +
+        ",\n  \"pinning\": " + JsonString(DescribePinning()) +
+        ",\n  \"simd\": " + JsonString(DescribeHighway()) +
+        ",\n  \"steps\": " + std::to_string(steps) +
+        ",\n  \"step_ms\": {\"median\": " + JsonNumber(plain.median) +
+        ", \"min\": " + JsonNumber(plain.min) + ", \"max\": " + JsonNumber(plain.max) +
+        "},\n  \"tokens_per_s\": " + JsonNumber(tokens / plain.median * 1000) +
+        ",\n  \"peak_rss_mib\": " + JsonNumber(PeakRssMib()) +
+        ",\n  \"gflop_per_step\": " + JsonNumber(b.flops * 1e-9) +
+        ",\n  \"gflops\": " + JsonNumber(gflops) +
+        ",\n  \"roofline_ms\": " + (roofs ? JsonNumber(b.roofline_total_ms) : "null") +
+        ",\n  \"roofline_fraction\": " +
+        (roofs ? JsonNumber(b.roofline_total_ms / plain.median) : "null") +
+        ",\n  \"timed_step_ms_median\": " + JsonNumber(timed.median) +
+        ",\n  \"timer_overhead_ms\": " + JsonNumber(overhead_ms) +
+        ",\n  \"other_ms\": " + JsonNumber(other_ms) + ",\n  \"losses\": [" + losses_text +
+        "],\n  \"breakdown\": [" + json_kernels + "\n  ]\n}\n";
     SaveAtomically(json, [&](std::FILE* file) {
       if (std::fputs(out.c_str(), file) < 0) throw Error(json + ": cannot save: write failed");
     });

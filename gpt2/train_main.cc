@@ -15,6 +15,7 @@
 #include "gpt2/file_io.h"
 #include "gpt2/flags.h"
 #include "gpt2/init.h"
+#include "gpt2/json_text.h"
 #include "gpt2/main_guard.h"
 #include "gpt2/model.h"
 #include "gpt2/rng.h"
@@ -57,13 +58,6 @@ struct ValRecord {
 std::string Mib(size_t bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f MiB", bytes / 1048576.0);
-  return text;
-}
-
-std::string JsonNumber(double value) {
-  if (!std::isfinite(value)) return "null";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.9g", value);
   return text;
 }
 
@@ -141,11 +135,11 @@ void WriteJson(const std::string& path, const TrainOptions& options, const GPT2&
                const std::vector<ValRecord>& vals) {
   const double tokens = static_cast<double>(options.B) * options.T;
   std::string out = "{\n  \"program\": \"gpt2_train\",\n";
-  out += "  \"model\": \"" + DescribeConfig(model.config()) + "\",\n";
+  out += "  \"model\": " + JsonString(DescribeConfig(model.config())) + ",\n";
   out += "  \"num_parameters\": " + std::to_string(model.num_parameters()) + ",\n";
   out += "  \"B\": " + std::to_string(options.B) + ", \"T\": " + std::to_string(options.T) + ",\n";
   out += "  \"threads\": " + std::to_string(threads) + ",\n";
-  out += "  \"kernels\": \"" + kernels.Summary() + "\",\n  \"steps\": [";
+  out += "  \"kernels\": " + JsonString(kernels.Summary()) + ",\n  \"steps\": [";
   for (size_t i = 0; i < steps.size(); ++i) {
     out += std::string(i ? "," : "") + "\n    {\"step\": " + std::to_string(steps[i].step) +
            ", \"loss\": " + JsonNumber(steps[i].loss) + ", \"ms\": " + JsonNumber(steps[i].ms) +

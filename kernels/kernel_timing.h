@@ -6,6 +6,7 @@
 
 #include <array>
 
+#include "kernels/kernel_costs.h"
 #include "kernels/kernel_set.h"
 
 namespace gpt2 {
@@ -19,6 +20,8 @@ KernelSet Instrument(const KernelSet& inner);
 // Seconds and call counts accumulated since the last reset.
 KernelTimes KernelSeconds();
 std::array<long, kNumKernels> KernelCalls();
+// The FLOPs and bytes of those calls (kernels/kernel_costs.h).
+std::array<KernelCost, kNumKernels> KernelWork();
 void ResetKernelTimes();
 
 }  // namespace gpt2

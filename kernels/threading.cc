@@ -1,5 +1,7 @@
 #include "kernels/threading.h"
 
+#include <cstdlib>
+
 #include <omp.h>
 
 #if GPT2_HAVE_OPENBLAS
@@ -20,11 +22,21 @@ std::string DescribeThreading() {
 #if GPT2_HAVE_OPENBLAS
   static const char* kParallel[] = {"sequential", "pthread", "OpenMP"};
   const int parallel = openblas_get_parallel();
-  out += std::string("; OpenBLAS ") + openblas_get_config() + " (core " + openblas_get_corename() +
+  out += std::string("; ") + openblas_get_config() + " (core " + openblas_get_corename() +
          ", " + (parallel >= 0 && parallel <= 2 ? kParallel[parallel] : "?") + ", " +
          std::to_string(openblas_get_num_threads()) + " threads)";
 #endif
   return out;
+}
+
+std::string DescribePinning() {
+  const char* bind = std::getenv("OMP_PROC_BIND");
+  const char* places = std::getenv("OMP_PLACES");
+  if (!bind || !*bind || std::string(bind) == "false") {
+    return "none (OMP_PROC_BIND unset or false: the OS may move threads between cores)";
+  }
+  return std::string("OMP_PROC_BIND=") + bind +
+         " OMP_PLACES=" + (places && *places ? places : "(unset: threads)");
 }
 
 #if GPT2_HAVE_OPENBLAS

@@ -19,6 +19,10 @@ void SetThreads(int threads);
 // "OpenMP 2 threads; OpenBLAS 0.3.21 ... (core Haswell, pthread, 2 threads)".
 std::string DescribeThreading();
 
+// How threads are pinned: "OMP_PROC_BIND=close OMP_PLACES=cores", or a note that they are not
+// (then the OS may move them between cores, and timings get noisier).
+std::string DescribePinning();
+
 // Runs BLAS on `threads` threads for the lifetime of this object, then restores the count.
 class ScopedBlasThreads {
  public:

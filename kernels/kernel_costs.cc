@@ -1,0 +1,135 @@
+#include "kernels/kernel_costs.h"
+
+namespace gpt2 {
+namespace {
+
+// Conventions: a multiply-add is two FLOPs; exp, log, tanh, sqrt and a division count as one
+// FLOP each (so an elementwise kernel's FLOPs say how much arithmetic it has, not its latency);
+// bytes are 4 per float or int read, 4 per float written, 8 per float accumulated (+=).
+constexpr double kF = 4;  // bytes per float or int
+
+KernelCost EncoderForward(float*, const int*, const float*, const float*, int B, int T, int C) {
+  const double BT = double(B) * T, BTC = BT * C;
+  return {BTC, kF * (BT + BTC + double(T) * C + BTC)};  // tokens, wte rows, wpe, out
+}
+
+KernelCost EncoderBackward(float*, float*, const float*, const int*, int B, int T, int C) {
+  const double BT = double(B) * T, BTC = BT * C;
+  return {2 * BTC, kF * (BTC + BT + 2 * BTC + 2 * double(T) * C)};  // dout, tokens, dwte, dwpe
+}
+
+KernelCost LayernormForward(float*, float*, float*, const float*, const float*, const float*, int B,
+                            int T, int C) {
+  const double BT = double(B) * T, BTC = BT * C;
+  // mean 1, variance 3, normalise, scale and shift 4 per element
+  return {8 * BTC, kF * (BTC + 2.0 * C + BTC + 2 * BT)};
+}
+
+KernelCost LayernormBackward(float*, float*, float*, const float*, const float*, const float*,
+                             const float*, const float*, int B, int T, int C) {
+  const double BT = double(B) * T, BTC = BT * C;
+  // norm 2, dnorm 1, two row sums 3, dbias 1, dweight 2, dinp 6 per element
+  return {15 * BTC, kF * (2 * BTC + C + 2 * BT + 2 * BTC + 4.0 * C)};
+}
+
+KernelCost MatmulForward(float*, const float*, const float*, const float* bias, int B, int T, int C,
+                         int OC) {
+  const double M = double(B) * T, K = C, N = OC;
+  const double bias_floats = bias ? N : 0;
+  return {2 * M * K * N + (bias ? M * N : 0), kF * (M * K + N * K + bias_floats + M * N)};
+}
+
+KernelCost MatmulBackward(float*, float*, float* dbias, const float*, const float*, const float*,
+                          int B, int T, int C, int OC) {
+  const double M = double(B) * T, K = C, N = OC;
+  const double dbias_floats = dbias ? 2 * N : 0;
+  // dinp = dout·W and dweight = doutᵀ·inp: 2·M·K·N FLOPs each; dbias: a sum over M.
+  return {4 * M * K * N + (dbias ? M * N : 0),
+          kF * (M * N + M * K + N * K + 2 * M * K + 2 * N * K + dbias_floats)};
+}
+
+// Scores a causal head needs: T(T+1)/2 per (batch, head).
+double CausalScores(int B, int T, int NH) { return double(B) * NH * T * (T + 1) / 2; }
+
+KernelCost AttentionForward(float*, float*, float*, const float*, int B, int T, int C, int NH) {
+  const double BTC = double(B) * T * C, S = CausalScores(B, T, NH), hs = double(C) / NH;
+  // q·k and att·v: 2·hs per score each; scale and softmax: 5 per score. Reads qkv, writes out
+  // and the causal halves of preatt and att.
+  return {4 * hs * S + 5 * S, kF * (3 * BTC + BTC + 2 * S)};
+}
+
+KernelCost AttentionBackward(float*, float*, float*, const float*, const float*, const float*,
+                             int B, int T, int C, int NH) {
+  const double BTC = double(B) * T * C, S = CausalScores(B, T, NH), hs = double(C) / NH;
+  // datt, dv, dq, dk: 2·hs per score each; the softmax backward needs 4 per score (the O(T)
+  // form; the naive kernel's O(T²) loop does more and is not credited for it).
+  return {8 * hs * S + 4 * S, kF * (3 * BTC + S + BTC + 2 * 3 * BTC + 2 * 2 * S)};
+}
+
+KernelCost GeluForward(float*, const float*, int N) { return {9.0 * N, kF * 2 * N}; }
+KernelCost GeluBackward(float*, const float*, const float*, int N) {
+  return {19.0 * N, kF * 4 * N};  // reads inp and dout, accumulates dinp
+}
+KernelCost ResidualForward(float*, const float*, const float*, int N) {
+  return {1.0 * N, kF * 3 * N};
+}
+KernelCost ResidualBackward(float*, float*, const float*, int N) {
+  return {2.0 * N, kF * 5 * N};  // reads dout, accumulates both inputs' gradients
+}
+
+KernelCost SoftmaxForward(float*, const float*, int B, int T, int V, int) {
+  const double BTV = double(B) * T * V;
+  return {5 * BTV, kF * 2 * BTV};  // max, subtract, exp, sum, scale
+}
+
+KernelCost CrossentropyForward(float*, const float*, const int*, int B, int T, int) {
+  const double BT = double(B) * T;
+  return {2 * BT, kF * 3 * BT};  // a target, one probability and a loss per token
+}
+
+KernelCost CrossentropySoftmaxBackward(float*, const float*, const float*, const int*, int B, int T,
+                                       int V, int) {
+  const double BT = double(B) * T, BTV = BT * V;
+  return {3 * BTV, kF * (BTV + 2 * BTV + 2 * BT)};
+}
+
+KernelCost AdamwUpdate(float*, const float*, float*, float*, size_t n, float, float, float, float,
+                       float, int) {
+  // Reads the gradient; reads and writes the parameter and both moments.
+  return {16.0 * n, kF * 7 * double(n)};
+}
+
+CostTable MakeCostTable() {
+  CostTable t;
+  t.encoder_forward = EncoderForward;
+  t.encoder_backward = EncoderBackward;
+  t.layernorm_forward = LayernormForward;
+  t.layernorm_backward = LayernormBackward;
+  t.matmul_forward = MatmulForward;
+  t.matmul_backward = MatmulBackward;
+  t.attention_forward = AttentionForward;
+  t.attention_backward = AttentionBackward;
+  t.gelu_forward = GeluForward;
+  t.gelu_backward = GeluBackward;
+  t.residual_forward = ResidualForward;
+  t.residual_backward = ResidualBackward;
+  t.softmax_forward = SoftmaxForward;
+  t.crossentropy_forward = CrossentropyForward;
+  t.crossentropy_softmax_backward = CrossentropySoftmaxBackward;
+  t.adamw_update = AdamwUpdate;
+  return t;
+}
+
+}  // namespace
+
+const CostTable& KernelCosts() {
+  static const CostTable table = MakeCostTable();
+  return table;
+}
+
+bool IsComputeKernel(KernelId id) {
+  return id == KernelId::matmul_forward || id == KernelId::matmul_backward ||
+         id == KernelId::attention_forward || id == KernelId::attention_backward;
+}
+
+}  // namespace gpt2

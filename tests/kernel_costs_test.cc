@@ -1,0 +1,73 @@
+// The work counted by the per-kernel timers (kernels/kernel_costs.cc, summed by
+// kernels/kernel_timing.cc) against what a training step must do, derived independently from the
+// model's shape: every benchmark's GFLOP/s and roofline figure rests on these numbers.
+#include <gtest/gtest.h>
+
+#include "gpt2/init.h"
+#include "gpt2/model.h"
+#include "kernels/kernel_costs.h"
+#include "kernels/kernel_timing.h"
+#include "kernels/registry.h"
+
+namespace gpt2::test {
+namespace {
+
+TEST(KernelCosts, MatmulCountsTwoFlopsPerMultiplyAddAndEveryOperandOnce) {
+  const KernelCost with_bias = KernelCosts().matmul_forward(
+      nullptr, nullptr, nullptr, reinterpret_cast<float*>(1), 2, 3, 5, 7);
+  const double M = 6, K = 5, N = 7;
+  EXPECT_DOUBLE_EQ(with_bias.flops, 2 * M * K * N + M * N);
+  EXPECT_DOUBLE_EQ(with_bias.bytes, 4 * (M * K + N * K + N + M * N));
+  const KernelCost no_bias =
+      KernelCosts().matmul_forward(nullptr, nullptr, nullptr, nullptr, 2, 3, 5, 7);
+  EXPECT_DOUBLE_EQ(no_bias.flops, 2 * M * K * N);
+  const KernelCost backward = KernelCosts().matmul_backward(nullptr, nullptr, nullptr, nullptr,
+                                                            nullptr, nullptr, 2, 3, 5, 7);
+  EXPECT_DOUBLE_EQ(backward.flops, 2 * no_bias.flops);
+}
+
+TEST(KernelCosts, AttentionCountsOnlyTheCausalHalf) {
+  // B=1, T=4, C=8, NH=2 (hs=4): 10 scores a head, 20 in all; q·k and att·v cost 2·hs each.
+  const KernelCost cost =
+      KernelCosts().attention_forward(nullptr, nullptr, nullptr, nullptr, 1, 4, 8, 2);
+  EXPECT_DOUBLE_EQ(cost.flops, 20 * (2 * 4 + 2 * 4) + 5 * 20);
+}
+
+// One instrumented training step of a small GPT-2: the timers' summed matmul FLOPs equal
+// 2·B·T·(weights of every linear layer) forward, twice that backward, plus the bias additions.
+TEST(KernelCosts, InstrumentedStepCountsEveryMatmulOfTheModel) {
+  const GPT2Config config = ParseModelSpec("L=2,C=32,NH=4,V=100,maxT=16", "--model");
+  const int B = 2, T = 8, L = config.num_layers, C = config.channels;
+  const int Vp = config.padded_vocab_size;
+  GPT2 model(config, B, T);
+  InitRandom(model, 1);
+  std::vector<int> tokens(B * T);
+  for (int i = 0; i < B * T; ++i) tokens[i] = i % config.vocab_size;
+  const KernelSet kernels = KernelSet::Resolve({"naive", {}});
+  ResetKernelTimes();
+  const KernelSet timed = Instrument(kernels);
+  model.Forward(timed, tokens.data(), tokens.data());
+  model.ZeroGrad();
+  model.Backward(timed);
+  const auto work = KernelWork();
+  const auto calls = KernelCalls();
+
+  const double BT = double(B) * T;
+  const double layer_weights = 3.0 * C * C + C * C + 4.0 * C * C + 4.0 * C * C;
+  const double layer_biases = 3.0 * C + C + 4.0 * C + C;
+  const double weights = L * layer_weights + double(C) * Vp;  // the LM head has no bias
+  const int mf = static_cast<int>(KernelId::matmul_forward);
+  const int mb = static_cast<int>(KernelId::matmul_backward);
+  EXPECT_EQ(calls[mf], 4 * L + 1);
+  EXPECT_EQ(calls[mb], 4 * L + 1);
+  EXPECT_DOUBLE_EQ(work[mf].flops, 2 * BT * weights + BT * L * layer_biases);
+  EXPECT_DOUBLE_EQ(work[mb].flops, 4 * BT * weights + BT * L * layer_biases);
+  for (int id = 0; id < kNumKernels; ++id) {
+    if (static_cast<KernelId>(id) == KernelId::adamw_update) continue;  // no Update was run
+    EXPECT_GT(calls[id], 0) << kKernelInfo[id].name;
+    EXPECT_GT(work[id].bytes, 0) << kKernelInfo[id].name;
+  }
+}
+
+}  // namespace
+}  // namespace gpt2::test
