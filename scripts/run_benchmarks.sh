@@ -1,69 +1,143 @@
 #!/usr/bin/env bash
-# The main job: installs dependencies, builds, and measures on this CPU
-#   1. every kernel of every family at GPT-2 124M shapes, and the openblas family again under
-#      OpenBLAS's best core type for this CPU;
-#   2. full training steps of GPT-2 124M (d12, B=4, T=64, random init, synthetic tokens) for each
-#      family (naive is skipped with --quick: it takes about 20 s a step on 2 cores).
-# Results go to results/<host>-<date>/. The full benchmark suite and plots will extend this script.
+# The main job: installs dependencies, builds, measures this CPU and draws the plots.
 #
-#   scripts/run_benchmarks.sh [--quick] [--steps N] [--threads N]
+#   scripts/run_benchmarks.sh [--quick] [--threads N] [--out DIR]
+#
+# Stages (each prints a progress line with the time so far):
+#   roofs     bench_roofs: peak GFLOP/s and STREAM-triad bandwidth at 1..N threads
+#   kernels   bench_kernels: every kernel x family at B=4, T=64 and T=1024, with GFLOP/s or GB/s,
+#             the fraction of the roofline and the error against naive in double
+#   openblas  the openblas family again under OpenBLAS's best core type for this CPU
+#   targets   the highway family at T=64 on every Highway target this CPU supports
+#   steps     bench_step: full d12 B=4 T=64 training steps per family at N threads, and openblas
+#             and highway at every thread count below N (the thread sweep)
+#   pytorch   scripts/bench_pytorch.py: the same step in PyTorch, default and tuned environments
+#   report    machine.json, CSV, summary.md and plots/*.png
+# Results go to results/<host>-<date>/ (or --out). Threads are pinned (OMP_PROC_BIND=close,
+# OMP_PLACES=cores) unless the caller set OMP_PROC_BIND. A default run takes about 14 minutes on
+# 2 cores after the build; --quick (T=64 only, no naive matmul or attention kernels, no error
+# column, no thread sweep or targets, fewer steps) about 3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-steps=6
 threads=$(nproc)
 quick=0
+out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; shift ;;
-    --steps) steps=${2:?--steps needs a value}; shift 2 ;;
     --threads) threads=${2:?--threads needs a value}; shift 2 ;;
+    --out) out=${2:?--out needs a value}; shift 2 ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "run_benchmarks.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
+case "$threads" in
+  ''|*[!0-9]*|0) echo "run_benchmarks.sh: bad value '$threads' for --threads" >&2; exit 2 ;;
+esac
 
-echo "== [1/4] dependencies"
+start=$SECONDS
+stage() { printf '== [%s] %s (%d:%02d elapsed)\n' "$1" "$2" $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)); }
+
+stage 1/9 "dependencies"
 scripts/install-deps.sh
-echo "== [2/4] build"
+stage 2/9 "build (Release, -j2)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
-cmake --build build -j2
-out="results/$(hostname -s)-$(date +%Y-%m-%d)"
+cmake --build build -j2 | grep -E 'error|warning|Built target (bench|gpt2_train)' || true
+[ -x build/bench_kernels ] && [ -x build/bench_step ] && [ -x build/bench_roofs ] || {
+  echo "run_benchmarks.sh: the build failed" >&2; exit 1; }
+build_done=$SECONDS
+
+out=${out:-"results/$(hostname -s)-$(date +%Y-%m-%d)"}
 mkdir -p "$out"
+export OMP_PROC_BIND=${OMP_PROC_BIND:-close} OMP_PLACES=${OMP_PLACES:-cores}
+echo "   results: $out; $threads threads; pinning OMP_PROC_BIND=$OMP_PROC_BIND OMP_PLACES=$OMP_PLACES"
+py=/usr/bin/python3
+json_get() { "$py" -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$3"; }
+
+stage 3/9 "roofs: peak GFLOP/s and triad bandwidth at 1..$threads threads"
+build/bench_roofs --threads "$threads" --json "$out/roofs.json" --csv "$out/roofs.csv" \
+  | tee "$out/roofs.log"
+roof_at() { json_get "$out/roofs.json" "[r for r in d['roofs'] if r['threads']==$1][0]['$2']" ; }
+peak=$(roof_at "$threads" peak_gflops)
+dram=$(roof_at "$threads" dram_gbs)
+roofs=(--peak-gflops "$peak" --peak-gbs "$dram")
+
+# Google Benchmark's minimum time per entry: enough for stable medians of the short kernels;
+# the long ones run once or twice regardless.
+min_time=(--benchmark_min_time=0.3)
+stage 4/9 "kernels: every kernel x family (B=4; T=64 and T=1024)"
+if [ "$quick" = 1 ]; then
+  # T=64 only, and no naive matmul or attention: they take most of the time.
+  filter='^(encoder|layernorm|gelu|residual|softmax|crossentropy|adamw)[a-z_]*/naive/.*_T64_|/(tiled|highway|openblas|sgemm_bare)/.*_T64_'
+  extra=(--skip-errors)
+else
+  # Everything but the naive and tiled matmuls at T=1024: 15 s to minutes a call, and their
+  # rate does not change with B*T (same loops, more rows), so the T=64 entries say it all.
+  filter='-matmul_(forward|backward)/(naive|tiled)/.*_T1024_'
+  extra=()
+fi
+build/bench_kernels --threads "$threads" "${roofs[@]}" "${min_time[@]}" "${extra[@]}" \
+  --benchmark_filter="$filter" --benchmark_out="$out/kernels.json" \
+  --benchmark_out_format=json > "$out/kernels.log"
+tail -n +1 "$out/kernels.log" | grep -c '/real_time' | xargs printf '   %s entries\n'
 
 # OpenBLAS 0.3.21 picks its kernels from the CPUs it knows and falls back to older ones on newer
 # CPUs (AVX2 "Haswell" kernels on AMD Zen 5, for one); OPENBLAS_CORETYPE forces a choice.
 if grep -qw avx512f /proc/cpuinfo; then best_core=SkylakeX; else best_core=Haswell; fi
+stage 5/9 "openblas again with OPENBLAS_CORETYPE=$best_core"
+OPENBLAS_CORETYPE=$best_core build/bench_kernels --threads "$threads" "${roofs[@]}" \
+  "${min_time[@]}" --skip-errors --benchmark_filter='/(openblas|sgemm_bare)/.*_T64_' \
+  --benchmark_out="$out/kernels_openblas_$best_core.json" --benchmark_out_format=json \
+  > "$out/kernels_openblas_$best_core.log"
 
-echo "== [3/4] kernels at $threads threads"
-filter='.'
-# --quick skips naive's matmul and attention, which take most of the time (13 s a call for the
-# LM head).
-[ "$quick" = 1 ] && filter='/(tiled|highway|openblas|sgemm_bare)/|^(encoder|layernorm|gelu|residual|softmax|crossentropy|adamw)[a-z_]*/naive/'
-build/bench_kernels --threads "$threads" --benchmark_filter="$filter" \
-  --benchmark_out="$out/kernels.json" --benchmark_out_format=json
-echo "   openblas again with OPENBLAS_CORETYPE=$best_core"
-OPENBLAS_CORETYPE=$best_core build/bench_kernels --threads "$threads" \
-  --benchmark_filter='/(openblas|sgemm_bare)/' \
-  --benchmark_out="$out/kernels_openblas_$best_core.json" --benchmark_out_format=json
+stage 6/9 "highway on each Highway target (T=64)"
+if [ "$quick" = 1 ]; then
+  echo "   skipped (--quick)"
+else
+  for target in $(json_get "$out/roofs.json" "' '.join(d['highway']['supported'])"); do
+    echo "   $target"
+    build/bench_kernels --threads "$threads" "${roofs[@]}" "${min_time[@]}" --skip-errors \
+      --hwy-target "$target" --benchmark_filter='/highway/.*_T64_' \
+      --benchmark_out="$out/kernels_highway_$target.json" --benchmark_out_format=json \
+      > "$out/kernels_highway_$target.log"
+  done
+fi
 
-echo "== [4/4] training steps, d12 B=4 T=64, $steps steps, $threads threads"
-families="tiled highway openblas"
-[ "$quick" = 1 ] || families="naive $families"
-for family in $families; do
-  echo "   --kernels $family"
-  build/gpt2_train --model d12 -B 4 -T 64 --steps "$steps" --threads "$threads" \
-    --kernels "$family" --json "$out/train_d12_$family.json" > "$out/train_d12_$family.log"
+stage 7/9 "training steps, d12 B=4 T=64"
+step() {  # family threads steps warmup
+  echo "   --kernels $1, $2 threads, $3 steps after $4 warm-up"
+  build/bench_step --model d12 -B 4 -T 64 --kernels "$1" --threads "$2" --steps "$3" \
+    --warmup "$4" --peak-gflops "$(roof_at "$2" peak_gflops)" --peak-gbs "$(roof_at "$2" dram_gbs)" \
+    --json "$out/step_$1_t$2.json" > "$out/step_$1_t$2.log"
+  grep '^step:' "$out/step_$1_t$2.log" | sed 's/^/     /'
+}
+if [ "$quick" = 1 ]; then
+  for family in tiled openblas highway; do step "$family" "$threads" 3 1; done
+  step naive "$threads" 1 1
+else
+  for family in tiled openblas highway; do step "$family" "$threads" 6 2; done
+  step naive "$threads" 2 1
+  for ((t = 1; t < threads; t++)); do
+    for family in openblas highway; do step "$family" "$t" 4 1; done
+  done
+fi
+
+stage 8/9 "PyTorch baseline"
+py_steps=10
+[ "$quick" = 1 ] && py_steps=4
+for env in default tuned; do
+  # Without our pinning: libgomp's binding would leave PyTorch's OpenBLAS (Debian's pthread build)
+  # one usable CPU. The tuned environment sets its own threads.
+  env -u OMP_PROC_BIND -u OMP_PLACES "$py" scripts/bench_pytorch.py --env "$env" --threads "$threads" --steps "$py_steps" \
+    --warmup 2 --json "$out/pytorch_$env.json" > "$out/pytorch_$env.log" 2>&1 || true
+  tail -n 1 "$out/pytorch_$env.log" | sed 's/^/   /'
 done
 
-/usr/bin/python3 - "$out" $families <<'PY'
-import json, statistics, sys
-out, families = sys.argv[1], sys.argv[2:]
-print(f"\nfull step, d12 B=4 T=64 (median of steps 2..N; results in {out}/)")
-base = None
-for family in families:
-    log = json.load(open(f"{out}/train_d12_{family}.json"))
-    ms = statistics.median(s["ms"] for s in log["steps"][1:] or log["steps"])
-    base = base or (ms if family == "naive" else None)
-    speedup = f"{base / ms:6.1f}x naive" if base else ""
-    print(f"  {family:10s} {ms:10.1f} ms {log['B'] * log['T'] / ms * 1000:8.0f} tokens/s  {speedup}")
-PY
+stage 9/9 "report: machine.json, CSV, summary, plots"
+"$py" scripts/machine_info.py --build-dir build --roofs "$out/roofs.json" \
+  --out "$out/machine.json" --threads "$threads"
+"$py" scripts/plot_results.py "$out" | sed 's/^/   /'
+"$py" scripts/summarize.py "$out"
+printf '\nbenchmarks took %d:%02d after the build (%d:%02d in all); results in %s/\n' \
+  $(((SECONDS - build_done) / 60)) $(((SECONDS - build_done) % 60)) \
+  $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)) "$out"
