@@ -198,9 +198,16 @@ Prepared<Real> Prepare(KernelId id, const Table& k, const Shape& s, size_t adamw
       break;
     }
     case KernelId::attention_backward: {
-      Real *dinp = buf.Floats(BT * 3 * C), *dpreatt = buf.Floats(scores);
-      Real *datt = buf.Floats(scores), *dout = buf.Floats(BT * C), *inp = buf.Floats(BT * 3 * C);
+      // dpreatt and datt arrive zeroed, as ZeroGrad leaves them in a training step.
+      Real *dinp = buf.Floats(BT * 3 * C), *dpreatt = buf.Floats(scores, 0, 0);
+      Real *datt = buf.Floats(scores, 0, 0), *dout = buf.Floats(BT * C);
+      Real* inp = buf.Floats(BT * 3 * C);
       Real* att = buf.Floats(scores, 0, 1.0 / s.T);
+      // A real att is causal: zero above the diagonal, which variants may skip reading.
+      for (size_t row = 0; row < scores / s.T; ++row) {
+        const int t = static_cast<int>(row % s.T);
+        for (int t2 = t + 1; t2 < s.T; ++t2) att[row * s.T + t2] = 0;
+      }
       Bind(p, k.attention_backward, cost.attention_backward, dinp, dpreatt, datt, dout, inp, att, B,
            T, s.C, s.NH);
       p.outputs = {{dinp, BT * 3 * C}};  // dpreatt and datt are scratch, as above

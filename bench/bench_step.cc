@@ -97,7 +97,7 @@ Breakdown PerStep(int steps, float peak_gflops, float peak_gbs) {
 }
 
 int Run(int argc, char** argv) {
-  std::string model_spec = "d12", json;
+  std::string model_spec = "d12", json, label;
   int B = 4, T = 64, steps = 10, warmup = 2;
   float peak_gflops = 0, peak_gbs = 0;
   RunOptions run;
@@ -112,6 +112,7 @@ int Run(int argc, char** argv) {
   flags.Float("--peak-gflops", &peak_gflops, "the machine's peak GFLOP/s at these threads");
   flags.Float("--peak-gbs", &peak_gbs, "its DRAM bandwidth, GB/s (with --peak-gflops: roofline)");
   flags.String("--json", &json, "write the results here (atomically)");
+  flags.String("--label", &label, "the run's name in --json (default: the --kernels value)");
   AddRunFlags(flags, &run);
   if (!flags.Parse(argc, argv)) return 0;
   if (run.list_kernels) {
@@ -193,11 +194,13 @@ int Run(int argc, char** argv) {
     for (size_t i = 0; i < losses.size(); ++i) {
       losses_text += (i ? ", " : "") + JsonNumber(losses[i]);
     }
-    const std::string family = run.family.empty() ? kernels.Summary() : run.family;
+    std::string family = label;
+    if (family.empty())
+      family = run.family.empty() || !run.overrides.empty() ? kernels.Summary() : run.family;
     const std::string out =
         "{\n  \"program\": \"bench_step\",\n  \"model\": " + JsonString(DescribeConfig(config)) +
         ",\n  \"B\": " + std::to_string(B) + ", \"T\": " + std::to_string(T) +
-        ",\n  \"family\": " + JsonString(run.overrides.empty() ? family : kernels.Summary()) +
+        ",\n  \"family\": " + JsonString(family) +
         ",\n  \"kernels\": " + JsonString(kernels.Summary()) +
         ",\n  \"threads\": " + std::to_string(threads) +
         ",\n  \"pinning\": " + JsonString(DescribePinning()) +

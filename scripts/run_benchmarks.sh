@@ -9,8 +9,9 @@
 #             the fraction of the roofline and the error against naive in double
 #   openblas  the openblas family again under OpenBLAS's best core type for this CPU
 #   targets   the highway family at T=64 on every Highway target this CPU supports
-#   steps     bench_step: full d12 B=4 T=64 training steps per family at N threads, and openblas
-#             and highway at every thread count below N (the thread sweep)
+#   steps     bench_step: full d12 B=4 T=64 training steps per family at N threads, one mix
+#             (highway+openblas: highway with OpenBLAS's GEMMs), and openblas, highway and the
+#             mix at every thread count below N (the thread sweep)
 #   pytorch   scripts/bench_pytorch.py: the same step in PyTorch, default and tuned environments
 #   report    machine.json, CSV, summary.md and plots/*.png
 # Results go to results/<host>-<date>/ (or --out). Threads are pinned (OMP_PROC_BIND=close,
@@ -52,7 +53,7 @@ mkdir -p "$out"
 export OMP_PROC_BIND=${OMP_PROC_BIND:-close} OMP_PLACES=${OMP_PLACES:-cores}
 echo "   results: $out; $threads threads; pinning OMP_PROC_BIND=$OMP_PROC_BIND OMP_PLACES=$OMP_PLACES"
 py=/usr/bin/python3
-json_get() { "$py" -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$3"; }
+json_get() { "$py" -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 stage 3/9 "roofs: peak GFLOP/s and triad bandwidth at 1..$threads threads"
 build/bench_roofs --threads "$threads" --json "$out/roofs.json" --csv "$out/roofs.csv" \
@@ -78,7 +79,7 @@ else
 fi
 build/bench_kernels --threads "$threads" "${roofs[@]}" "${min_time[@]}" "${extra[@]}" \
   --benchmark_filter="$filter" --benchmark_out="$out/kernels.json" \
-  --benchmark_out_format=json > "$out/kernels.log"
+  --benchmark_out_format=json > "$out/kernels.log" 2>&1
 tail -n +1 "$out/kernels.log" | grep -c '/real_time' | xargs printf '   %s entries\n'
 
 # OpenBLAS 0.3.21 picks its kernels from the CPUs it knows and falls back to older ones on newer
@@ -88,7 +89,7 @@ stage 5/9 "openblas again with OPENBLAS_CORETYPE=$best_core"
 OPENBLAS_CORETYPE=$best_core build/bench_kernels --threads "$threads" "${roofs[@]}" \
   "${min_time[@]}" --skip-errors --benchmark_filter='/(openblas|sgemm_bare)/.*_T64_' \
   --benchmark_out="$out/kernels_openblas_$best_core.json" --benchmark_out_format=json \
-  > "$out/kernels_openblas_$best_core.log"
+  > "$out/kernels_openblas_$best_core.log" 2>&1
 
 stage 6/9 "highway on each Highway target (T=64)"
 if [ "$quick" = 1 ]; then
@@ -99,26 +100,34 @@ else
     build/bench_kernels --threads "$threads" "${roofs[@]}" "${min_time[@]}" --skip-errors \
       --hwy-target "$target" --benchmark_filter='/highway/.*_T64_' \
       --benchmark_out="$out/kernels_highway_$target.json" --benchmark_out_format=json \
-      > "$out/kernels_highway_$target.log"
+      > "$out/kernels_highway_$target.log" 2>&1
   done
 fi
 
 stage 7/9 "training steps, d12 B=4 T=64"
-step() {  # family threads steps warmup
-  echo "   --kernels $1, $2 threads, $3 steps after $4 warm-up"
-  build/bench_step --model d12 -B 4 -T 64 --kernels "$1" --threads "$2" --steps "$3" \
-    --warmup "$4" --peak-gflops "$(roof_at "$2" peak_gflops)" --peak-gbs "$(roof_at "$2" dram_gbs)" \
-    --json "$out/step_$1_t$2.json" > "$out/step_$1_t$2.log"
-  grep '^step:' "$out/step_$1_t$2.log" | sed 's/^/     /'
+# A mix is the registry's point: highway everywhere, OpenBLAS for the GEMM-shaped kernels.
+mix=(--kernels highway --kernel matmul_forward=openblas --kernel matmul_backward=openblas
+     --kernel attention_forward=openblas --kernel attention_backward=openblas)
+step() {  # name threads steps warmup kernel-flags...
+  local name=$1 t=$2 n=$3 w=$4
+  shift 4
+  echo "   $name: $*, $t threads, $n steps after $w warm-up"
+  build/bench_step --model d12 -B 4 -T 64 "$@" --threads "$t" --steps "$n" --warmup "$w" \
+    --peak-gflops "$(roof_at "$t" peak_gflops)" --peak-gbs "$(roof_at "$t" dram_gbs)" \
+    --label "$name" --json "$out/step_${name}_t$t.json" > "$out/step_${name}_t$t.log" 2>&1
+  grep '^step:' "$out/step_${name}_t$t.log" | sed 's/^/     /'
 }
 if [ "$quick" = 1 ]; then
-  for family in tiled openblas highway; do step "$family" "$threads" 3 1; done
-  step naive "$threads" 1 1
+  for family in tiled openblas highway; do step "$family" "$threads" 3 1 --kernels "$family"; done
+  step highway+openblas "$threads" 3 1 "${mix[@]}"
+  step naive "$threads" 1 1 --kernels naive
 else
-  for family in tiled openblas highway; do step "$family" "$threads" 6 2; done
-  step naive "$threads" 2 1
+  for family in tiled openblas highway; do step "$family" "$threads" 6 2 --kernels "$family"; done
+  step highway+openblas "$threads" 6 2 "${mix[@]}"
+  step naive "$threads" 2 1 --kernels naive
   for ((t = 1; t < threads; t++)); do
-    for family in openblas highway; do step "$family" "$t" 4 1; done
+    for family in openblas highway; do step "$family" "$t" 4 1 --kernels "$family"; done
+    step highway+openblas "$t" 4 1 "${mix[@]}"
   done
 fi
 
