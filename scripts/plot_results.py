@@ -470,7 +470,9 @@ def plot_step_breakdown(res, out_dir):
         if r["other_ms"] is not None:
             segments.append(("other (not in a kernel)", max(r["other_ms"], 0.0)))
         tokens = r["tokens_per_s"] or (r["B"] or 4) * (r["T"] or 64) / r["ms"] * 1e3
-        bars.append((f"{short(r['family'], 14)}\n{tokens:,.0f} tok/s", r["ms"], segments, None,
+        # A mix's name ("highway+openblas") goes on lines of its own so bars' labels don't meet.
+        name = "+\n".join(short(part, 10) for part in r["family"].split("+"))
+        bars.append((f"{name}\n{tokens:,.0f} tok/s", r["ms"], segments, None,
                      None))
     for env in sorted(res.pytorch, key=lambda e: (e != "default", e)):
         p = res.pytorch[env]

@@ -15,9 +15,10 @@
 #   pytorch   scripts/bench_pytorch.py: the same step in PyTorch, default and tuned environments
 #   report    machine.json, CSV, summary.md and plots/*.png
 # Results go to results/<host>-<date>/ (or --out). Threads are pinned (OMP_PROC_BIND=close,
-# OMP_PLACES=cores) unless the caller set OMP_PROC_BIND. A default run takes about 14 minutes on
-# 2 cores after the build; --quick (T=64 only, no naive matmul or attention kernels, no error
-# column, no thread sweep or targets, fewer steps) about 3.
+# OMP_PLACES=cores) unless the caller set OMP_PROC_BIND. A default run took 11 min 15 s on 2 cores
+# after the build; --quick 2 min 5 s: T=64 only, no naive matmul or attention kernels, no
+# error column, no OpenBLAS core-type rerun, no Highway targets, no tiled step and no thread sweep,
+# fewer steps (naive: one, unwarmed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=$(nproc)
@@ -56,8 +57,10 @@ py=/usr/bin/python3
 json_get() { "$py" -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 stage 3/9 "roofs: peak GFLOP/s and triad bandwidth at 1..$threads threads"
-build/bench_roofs --threads "$threads" --json "$out/roofs.json" --csv "$out/roofs.csv" \
-  | tee "$out/roofs.log"
+roof_flags=()
+[ "$quick" = 1 ] && roof_flags=(--reps 2 --dram-mib 256)
+build/bench_roofs --threads "$threads" "${roof_flags[@]}" --json "$out/roofs.json" \
+  --csv "$out/roofs.csv" | tee "$out/roofs.log"
 roof_at() { json_get "$out/roofs.json" "[r for r in d['roofs'] if r['threads']==$1][0]['$2']" ; }
 peak=$(roof_at "$threads" peak_gflops)
 dram=$(roof_at "$threads" dram_gbs)
@@ -66,6 +69,7 @@ roofs=(--peak-gflops "$peak" --peak-gbs "$dram")
 # Google Benchmark's minimum time per entry: enough for stable medians of the short kernels;
 # the long ones run once or twice regardless.
 min_time=(--benchmark_min_time=0.3)
+[ "$quick" = 1 ] && min_time=(--benchmark_min_time=0.1)
 stage 4/9 "kernels: every kernel x family (B=4; T=64 and T=1024)"
 if [ "$quick" = 1 ]; then
   # T=64 only, and no naive matmul or attention: they take most of the time.
@@ -80,16 +84,20 @@ fi
 build/bench_kernels --threads "$threads" "${roofs[@]}" "${min_time[@]}" "${extra[@]}" \
   --benchmark_filter="$filter" --benchmark_out="$out/kernels.json" \
   --benchmark_out_format=json > "$out/kernels.log" 2>&1
-tail -n +1 "$out/kernels.log" | grep -c '/real_time' | xargs printf '   %s entries\n'
+printf '   %s entries\n' "$(grep -c '/real_time' "$out/kernels.log")"
 
 # OpenBLAS 0.3.21 picks its kernels from the CPUs it knows and falls back to older ones on newer
 # CPUs (AVX2 "Haswell" kernels on AMD Zen 5, for one); OPENBLAS_CORETYPE forces a choice.
 if grep -qw avx512f /proc/cpuinfo; then best_core=SkylakeX; else best_core=Haswell; fi
 stage 5/9 "openblas again with OPENBLAS_CORETYPE=$best_core"
-OPENBLAS_CORETYPE=$best_core build/bench_kernels --threads "$threads" "${roofs[@]}" \
-  "${min_time[@]}" --skip-errors --benchmark_filter='/(openblas|sgemm_bare)/.*_T64_' \
-  --benchmark_out="$out/kernels_openblas_$best_core.json" --benchmark_out_format=json \
-  > "$out/kernels_openblas_$best_core.log" 2>&1
+if [ "$quick" = 1 ]; then
+  echo "   skipped (--quick)"
+else
+  OPENBLAS_CORETYPE=$best_core build/bench_kernels --threads "$threads" "${roofs[@]}" \
+    "${min_time[@]}" --skip-errors --benchmark_filter='/(openblas|sgemm_bare)/.*_T64_' \
+    --benchmark_out="$out/kernels_openblas_$best_core.json" --benchmark_out_format=json \
+    > "$out/kernels_openblas_$best_core.log" 2>&1
+fi
 
 stage 6/9 "highway on each Highway target (T=64)"
 if [ "$quick" = 1 ]; then
@@ -118,9 +126,9 @@ step() {  # name threads steps warmup kernel-flags...
   grep '^step:' "$out/step_${name}_t$t.log" | sed 's/^/     /'
 }
 if [ "$quick" = 1 ]; then
-  for family in tiled openblas highway; do step "$family" "$threads" 3 1 --kernels "$family"; done
-  step highway+openblas "$threads" 3 1 "${mix[@]}"
-  step naive "$threads" 1 1 --kernels naive
+  for family in openblas highway; do step "$family" "$threads" 2 1 --kernels "$family"; done
+  step highway+openblas "$threads" 2 1 "${mix[@]}"
+  step naive "$threads" 1 0 --kernels naive
 else
   for family in tiled openblas highway; do step "$family" "$threads" 6 2 --kernels "$family"; done
   step highway+openblas "$threads" 6 2 "${mix[@]}"
@@ -133,12 +141,13 @@ fi
 
 stage 8/9 "PyTorch baseline"
 py_steps=10
-[ "$quick" = 1 ] && py_steps=4
+py_warmup=2
+[ "$quick" = 1 ] && py_steps=3 py_warmup=1
 for env in default tuned; do
   # Without our pinning: libgomp's binding would leave PyTorch's OpenBLAS (Debian's pthread build)
   # one usable CPU. The tuned environment sets its own threads.
   env -u OMP_PROC_BIND -u OMP_PLACES "$py" scripts/bench_pytorch.py --env "$env" --threads "$threads" --steps "$py_steps" \
-    --warmup 2 --json "$out/pytorch_$env.json" > "$out/pytorch_$env.log" 2>&1 || true
+    --warmup "$py_warmup" --json "$out/pytorch_$env.json" > "$out/pytorch_$env.log" 2>&1 || true
   tail -n 1 "$out/pytorch_$env.log" | sed 's/^/   /'
 done
 
