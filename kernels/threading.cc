@@ -22,8 +22,8 @@ std::string DescribeThreading() {
 #if GPT2_HAVE_OPENBLAS
   static const char* kParallel[] = {"sequential", "pthread", "OpenMP"};
   const int parallel = openblas_get_parallel();
-  out += std::string("; ") + openblas_get_config() + " (core " + openblas_get_corename() +
-         ", " + (parallel >= 0 && parallel <= 2 ? kParallel[parallel] : "?") + ", " +
+  out += std::string("; ") + openblas_get_config() + " (core " + openblas_get_corename() + ", " +
+         (parallel >= 0 && parallel <= 2 ? kParallel[parallel] : "?") + ", " +
          std::to_string(openblas_get_num_threads()) + " threads)";
 #endif
   return out;
