@@ -23,6 +23,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -381,8 +382,12 @@ struct Current {
   double max_rel_err = -1;  // < 0: not measured
 };
 
-void RegisterKernel(const std::string& name, KernelId id, const KernelTable* table,
-                    const Shape& shape, const Roofs& roofs, bool errors) {
+using Preparer = std::function<Prepared<float>(Buffers<float>&)>;
+
+// Registers `name`: its buffers are prepared once, then one untimed call warms caches and
+// per-thread scratch; when `error_shape` is given that call's outputs also give max_rel_err.
+void RegisterTimed(const std::string& name, KernelId id, Preparer prepare, const Roofs& roofs,
+                   std::optional<Shape> error_shape) {
   benchmark::RegisterBenchmark(
       name.c_str(),
       [=](benchmark::State& state) {
@@ -391,10 +396,9 @@ void RegisterKernel(const std::string& name, KernelId id, const KernelTable* tab
           current = Current{};  // frees the previous benchmark's buffers first
           current.name = name;
           current.buffers = std::make_unique<Buffers<float>>();
-          current.prepared = Prepare(id, *table, shape, kGpt2Parameters, *current.buffers);
-          // One untimed call warms caches and per-thread scratch; its outputs give the error.
-          if (errors && MeasuresError(id, shape)) {
-            current.max_rel_err = FirstCallError(id, shape, current.prepared);
+          current.prepared = prepare(*current.buffers);
+          if (error_shape) {
+            current.max_rel_err = FirstCallError(id, *error_shape, current.prepared);
           } else {
             current.prepared.run();
           }
@@ -412,36 +416,17 @@ void RegisterKernel(const std::string& name, KernelId id, const KernelTable* tab
 
 #if GPT2_HAVE_OPENBLAS
 // The yardstick for the openblas family's wrapper: one bare cblas_sgemm, no bias.
-void RegisterBareSgemm(const Shape& shape, const Roofs& roofs) {
-  const std::string name = "matmul_forward/sgemm_bare/" + shape.role + "/" + shape.Label();
-  benchmark::RegisterBenchmark(name.c_str(),
-                               [=](benchmark::State& state) {
-                                 static std::string current;
-                                 static std::unique_ptr<Buffers<float>> buffers;
-                                 const int M = shape.B * shape.T, K = shape.C, N = shape.OC;
-                                 static float *out, *inp, *w;
-                                 if (current != name) {
-                                   current = name;
-                                   buffers = std::make_unique<Buffers<float>>();
-                                   out = buffers->Floats(static_cast<size_t>(M) * N);
-                                   inp = buffers->Floats(static_cast<size_t>(M) * K);
-                                   w = buffers->Floats(static_cast<size_t>(N) * K);
-                                 }
-                                 auto run = [&] {
-                                   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K,
-                                               1.0f, inp, K, w, K, 0.0f, out, N);
-                                 };
-                                 run();
-                                 for (auto _ : state) {
-                                   run();
-                                   benchmark::ClobberMemory();
-                                 }
-                                 const KernelCost cost = KernelCosts().matmul_forward(
-                                     out, inp, w, nullptr, shape.B, shape.T, K, N);
-                                 SetCounters(state, KernelId::matmul_forward, cost, roofs, -1);
-                               })
-      ->UseRealTime()
-      ->Unit(benchmark::kMillisecond);
+Prepared<float> PrepareBareSgemm(const Shape& shape, Buffers<float>& buf) {
+  const int M = shape.B * shape.T, K = shape.C, N = shape.OC;
+  float* out = buf.Floats(static_cast<size_t>(M) * N);
+  float* inp = buf.Floats(static_cast<size_t>(M) * K);
+  float* w = buf.Floats(static_cast<size_t>(N) * K);
+  Prepared<float> p;
+  p.run = [=] {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1.0f, inp, K, w, K, 0.0f, out, N);
+  };
+  p.cost = KernelCosts().matmul_forward(out, inp, w, nullptr, shape.B, shape.T, K, N);
+  return p;
 }
 #endif
 
@@ -450,15 +435,23 @@ void RegisterAll(const Roofs& roofs, bool errors) {
     for (int i = 0; i < kNumKernels; ++i) {
       if (!HasKernel(family.kernels, i)) continue;
       const KernelId id = static_cast<KernelId>(i);
+      const KernelTable* table = &family.kernels;
       for (const Shape& shape : ShapesFor(id)) {
-        RegisterKernel(std::string(kKernelInfo[i].name) + "/" + family.name + "/" + shape.role +
-                           "/" + shape.Label(),
-                       id, &family.kernels, shape, roofs, errors);
+        RegisterTimed(
+            std::string(kKernelInfo[i].name) + "/" + family.name + "/" + shape.role + "/" +
+                shape.Label(),
+            id,
+            [=](Buffers<float>& buf) { return Prepare(id, *table, shape, kGpt2Parameters, buf); },
+            roofs, errors && MeasuresError(id, shape) ? std::optional<Shape>(shape) : std::nullopt);
       }
     }
   }
 #if GPT2_HAVE_OPENBLAS
-  for (const Shape& shape : ShapesFor(KernelId::matmul_forward)) RegisterBareSgemm(shape, roofs);
+  for (const Shape& shape : ShapesFor(KernelId::matmul_forward)) {
+    RegisterTimed(
+        "matmul_forward/sgemm_bare/" + shape.role + "/" + shape.Label(), KernelId::matmul_forward,
+        [=](Buffers<float>& buf) { return PrepareBareSgemm(shape, buf); }, roofs, std::nullopt);
+  }
 #endif
 }
 
