@@ -1,6 +1,7 @@
 #include "gpt2/tokenizer.h"
 
 #include <cstdint>
+#include <cstdio>
 
 #include "gpt2/file_io.h"
 #include "kernels/error.h"
@@ -39,6 +40,34 @@ TokenDecoder::TokenDecoder(const std::string& path) {
     pieces_[id].resize(length);
     file.Read(pieces_[id].data(), length, "a token's bytes");
   }
+}
+
+void SaveTokenizerFile(const std::string& path, const std::vector<std::string>& pieces,
+                       int end_of_text) {
+  if (end_of_text < 0 || end_of_text >= static_cast<int>(pieces.size())) {
+    throw Error(path + ": cannot save: end-of-text id " + std::to_string(end_of_text) +
+                " is outside the vocabulary of " + std::to_string(pieces.size()));
+  }
+  for (size_t id = 0; id < pieces.size(); ++id) {
+    if (pieces[id].empty() || pieces[id].size() > 255) {
+      throw Error(path + ": cannot save: token " + std::to_string(id) + " has " +
+                  std::to_string(pieces[id].size()) + " bytes; the format allows 1 to 255");
+    }
+  }
+  uint32_t header[256] = {};
+  header[0] = kTokenizerMagic;
+  header[1] = 2;
+  header[2] = static_cast<uint32_t>(pieces.size());
+  header[3] = static_cast<uint32_t>(end_of_text);
+  SaveAtomically(path, [&](std::FILE* file) {
+    bool ok = std::fwrite(header, sizeof header, 1, file) == 1;
+    for (const std::string& piece : pieces) {
+      const auto length = static_cast<unsigned char>(piece.size());
+      ok = ok && std::fwrite(&length, 1, 1, file) == 1 &&
+           std::fwrite(piece.data(), 1, piece.size(), file) == piece.size();
+    }
+    if (!ok) throw Error(path + ": cannot save: write failed");
+  });
 }
 
 std::string TokenDecoder::Decode(int id) const {

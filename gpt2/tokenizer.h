@@ -26,6 +26,11 @@ class TokenDecoder {
   int end_of_text_ = kGpt2EndOfText;
 };
 
+// Writes llm.c's tokenizer file, version 2, atomically. Throws gpt2::Error naming `path` for a
+// piece that is empty or longer than the format's 255 bytes, or a bad end-of-text id.
+void SaveTokenizerFile(const std::string& path, const std::vector<std::string>& pieces,
+                       int end_of_text);
+
 }  // namespace gpt2
 
 #endif  // GPT2_GPT2_TOKENIZER_H_
