@@ -16,6 +16,10 @@
 //  - L2: B is packed, kKc rows × kNc columns (128 KiB), into micro-panels laid out in the order
 //    the kernel reads them, so the inner loop streams B with unit stride from L2 whatever B's
 //    strides were; columns past N are packed as zeros, so edges need no special kernel.
+//  - A transposed A (column stride > 1, row stride 1: doutᵀ in the weight gradient) would make
+//    the kernel step K by a whole row of dout (9 KiB for the MLP), touching a new page per step,
+//    so its strip is copied first into kRows-wide contiguous rows; each copy is a short
+//    contiguous run. A row-major A is read in place: its rows already stream with unit stride.
 #if defined(GPT2_KERNELS_HIGHWAY_GEMM_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef GPT2_KERNELS_HIGHWAY_GEMM_INL_H_
 #undef GPT2_KERNELS_HIGHWAY_GEMM_INL_H_
@@ -133,7 +137,9 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
   const hn::ScalableTag<float> d;
   const size_t width = 2 * hn::Lanes(d);
   const size_t nc_max = std::max(width, kNc / width * width);
-  float* packed = AlignedThreadScratch(kKc * (nc_max + width));
+  float* packed = AlignedThreadScratch(kKc * (nc_max + width) + kKc * kGemmRows);
+  float* a_strip = packed + kKc * (nc_max + width);
+  const bool pack_a = a.row_stride == 1 && a.col_stride != 1;
   for (size_t n0 = 0; n0 < N; n0 += nc_max) {
     const size_t nc = std::min(nc_max, N - n0);
     for (size_t k0 = 0; k0 < K; k0 += kKc) {
@@ -141,11 +147,20 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
       PackB(packed, b, k0, kc, n0, nc, N, width);
       for (size_t m0 = 0; m0 < M; m0 += kGemmRows) {
         const size_t rows = std::min(kGemmRows, M - m0);
+        Strided a_block = a;
+        size_t a_m0 = m0, a_k0 = k0;
+        if (pack_a) {
+          for (size_t p = 0; p < kc; ++p) {
+            std::copy_n(&a.data[m0 + (k0 + p) * a.col_stride], rows, a_strip + p * rows);
+          }
+          a_block = {a_strip, 1, rows};
+          a_m0 = a_k0 = 0;
+        }
         for (size_t j = 0; j < nc; j += width) {
           const float* panel = packed + j * kc;
           float* cj = c + m0 * ldc + n0 + j;
           const size_t cols = std::min(width, nc - j);
-          DispatchRows<kGemmRows>(rows, d, kc, a, m0, k0, panel, alpha, cj, ldc, cols);
+          DispatchRows<kGemmRows>(rows, d, kc, a_block, a_m0, a_k0, panel, alpha, cj, ldc, cols);
         }
       }
     }
