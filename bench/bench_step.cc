@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "gpt2/auto_tune.h"
 #include "gpt2/dataloader.h"
 #include "gpt2/file_io.h"
 #include "gpt2/flags.h"
@@ -122,7 +123,7 @@ int Run(int argc, char** argv) {
   if (peak_gflops < 0 || peak_gbs < 0 || (peak_gflops > 0) != (peak_gbs > 0)) {
     throw Error("--peak-gflops and --peak-gbs go together and must be positive");
   }
-  const KernelSet kernels = ResolveKernels(run);
+  KernelSet kernels = ResolveKernels(run);  // checks the flags; auto is resolved below
   const GPT2Config config = ParseModelSpec(model_spec, "--model");
   if (T > config.max_seq_len) {
     throw Error("bad value '" + std::to_string(T) + "' for -T: the model's maxT is " +
@@ -133,6 +134,10 @@ int Run(int argc, char** argv) {
   InitRandom(model, 1337);
   DataLoader data(SyntheticTokens(1337, 0, config.vocab_size, static_cast<size_t>(B) * T * 64 + 1),
                   "synthetic", B, T);
+  if (IsAutoKernels(run)) {
+    const KernelSpec tuned = AutoTuneKernels(model, data, threads, {run.tune_cache, run.retune});
+    kernels = ResolveKernels(run, &tuned);
+  }
   std::printf("model: GPT-2 %s, B=%d T=%d\nthreads: %s\npinning: %s\nsimd: %s\n%s",
               DescribeConfig(config).c_str(), B, T, DescribeThreading().c_str(),
               DescribePinning().c_str(), DescribeHighway().c_str(), kernels.Describe().c_str());

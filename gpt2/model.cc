@@ -177,4 +177,10 @@ void GPT2::Update(const KernelSet& kernels, const AdamwConfig& adamw, int step) 
                           adamw.beta2, adamw.eps, adamw.weight_decay, step);
 }
 
+void GPT2::ResetOptimizerState() {
+  if (m_memory_.data() == nullptr) return;
+  m_memory_.Zero();
+  v_memory_.Zero();
+}
+
 }  // namespace gpt2

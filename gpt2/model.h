@@ -63,6 +63,8 @@ class GPT2 {
   void Backward(const KernelSet& kernels);
   // One AdamW step; `step` counts from 1.
   void Update(const KernelSet& kernels, const AdamwConfig& adamw, int step);
+  // Zeroes AdamW's m and v, as before the first Update (after steps taken only to time kernels).
+  void ResetOptimizerState();
 
  private:
   GPT2Config config_;

@@ -4,19 +4,27 @@
 
 #include <cstdlib>
 
+#include "gpt2/auto_tune.h"
+#include "kernels/error.h"
 #include "kernels/highway_targets.h"
 #include "kernels/threading.h"
 
 namespace gpt2 {
 
 void AddRunFlags(Flags& flags, RunOptions* options) {
-  flags.String(
-      "--kernels", &options->family,
-      "kernel family for every kernel (default: the build's, " + BuildDefaultSpec().family + ")");
+  flags.String("--kernels", &options->family,
+               "kernel family for every kernel, or auto: the fastest of each kernel, timed on "
+               "this run's shapes and cached (default: the build's, " +
+                   BuildDefaultSpec().family + ")");
   flags.Strings("--kernel", &options->overrides,
                 "NAME=FAMILY: run one kernel from another family (repeatable)");
   flags.Bool("--list-kernels", &options->list_kernels,
              "print every kernel and the families that implement it, then exit");
+  flags.Bool("--retune", &options->retune,
+             "with --kernels auto: time the kernels again instead of using the cached choice");
+  flags.String("--tune-cache", &options->tune_cache,
+               "with --kernels auto: the cache file (default: $GPT2_TUNE_CACHE, else "
+               "~/.cache/gpt2-kernels/auto_kernels.txt)");
   options->threads = omp_get_num_procs();
   flags.Int("--threads", &options->threads, "OpenMP and OpenBLAS threads", 1);
   flags.String(
@@ -28,9 +36,17 @@ void AddRunFlags(Flags& flags, RunOptions* options) {
       }() + "; default: $GPT2_HWY_TARGET, else the best)");
 }
 
-KernelSet ResolveKernels(const RunOptions& options) {
+bool IsAutoKernels(const RunOptions& options) { return options.family == kAutoFamily; }
+
+KernelSet ResolveKernels(const RunOptions& options, const KernelSpec* tuned) {
+  if (!IsAutoKernels(options) && (options.retune || !options.tune_cache.empty())) {
+    throw Error(std::string(options.retune ? "--retune" : "--tune-cache") +
+                " only applies with --kernels auto");
+  }
   KernelSpec spec = BuildDefaultSpec();
-  if (!options.family.empty()) {
+  if (IsAutoKernels(options)) {
+    spec = tuned != nullptr ? *tuned : KernelSpec{"naive", {}};
+  } else if (!options.family.empty()) {
     spec.family = options.family;
     spec.overrides.clear();
   }

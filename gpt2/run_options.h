@@ -16,13 +16,20 @@ struct RunOptions {
   bool list_kernels = false;           // --list-kernels
   int threads = 1;                     // --threads; AddRunFlags defaults it to every core
   std::string hwy_target;              // --hwy-target; empty: $GPT2_HWY_TARGET, else the best
+  bool retune = false;                 // --retune: time again for --kernels auto
+  std::string tune_cache;              // --tune-cache; empty: gpt2/auto_tune.h's default
 };
+
+// True for --kernels auto, whose table is known only once the model exists (gpt2/auto_tune.h).
+bool IsAutoKernels(const RunOptions& options);
 
 void AddRunFlags(Flags& flags, RunOptions* options);
 
 // The compiled-in spec, with --kernels replacing its family (and its build-time overrides) and
-// each --kernel applied on top. Throws gpt2::Error naming the flag.
-KernelSet ResolveKernels(const RunOptions& options);
+// each --kernel applied on top. Throws gpt2::Error naming the flag. For --kernels auto, `tuned`
+// (from AutoTuneKernels) takes the family's place; without it the result is a placeholder that
+// only checks the flags.
+KernelSet ResolveKernels(const RunOptions& options, const KernelSpec* tuned = nullptr);
 
 // Sets the thread count of OpenMP and of OpenBLAS for the process, and restricts Highway's
 // dispatch to --hwy-target (or $GPT2_HWY_TARGET) if given; returns the thread count.

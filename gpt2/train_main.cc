@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "gpt2/auto_tune.h"
 #include "gpt2/checkpoint.h"
 #include "gpt2/dataloader.h"
 #include "gpt2/file_io.h"
@@ -194,7 +195,7 @@ int Run(int argc, char** argv) {
   }
 
   // Validate everything cheap before allocating gigabytes.
-  const KernelSet kernels = ResolveKernels(o.run);
+  KernelSet kernels = ResolveKernels(o.run);  // checks the flags; auto is resolved below
   if (o.init != "random") throw Error("bad value '" + o.init + "' for --init: expected random");
   if (!o.checkpoint.empty() && (flags.Given("--init") || flags.Given("--model"))) {
     throw Error("--checkpoint cannot be combined with --init or --model");
@@ -258,6 +259,11 @@ int Run(int argc, char** argv) {
     LoadCheckpointParameters(o.checkpoint, header, model.params_memory());
   } else {
     InitRandom(model, static_cast<uint64_t>(o.seed));
+  }
+  if (IsAutoKernels(o.run)) {
+    const KernelSpec tuned =
+        AutoTuneKernels(model, *train, threads, {o.run.tune_cache, o.run.retune});
+    kernels = ResolveKernels(o.run, &tuned);
   }
 
   const MemoryUsage memory = model.memory();

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -587,6 +588,79 @@ TEST_F(CliTest, SameSeedAndThreadsGiveIdenticalLosses) {
     }
     EXPECT_EQ(runs[0], runs[1]) << "threads " << threads;
   }
+}
+
+// The "kernel table:" block a run prints.
+std::string KernelTable(const std::string& out) {
+  const size_t begin = out.find("kernel table:");
+  if (begin == std::string::npos) return "";
+  const size_t end = out.find("step ", begin);
+  return out.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
+// --kernel flags that pin every kernel as a printed kernel table has it.
+std::vector<std::string> PinnedKernelFlags(const std::string& table) {
+  std::vector<std::string> flags;
+  static const std::regex kRow(R"re(\n  ([a-z_]+) +([a-z]+))re");
+  for (std::sregex_iterator it(table.begin(), table.end(), kRow), last; it != last; ++it) {
+    flags.insert(flags.end(), {"--kernel", (*it)[1].str() + "=" + (*it)[2].str()});
+  }
+  return flags;
+}
+
+TEST_F(CliTest, AutoKernelsTimeOnceThenReuseTheCache) {
+  const std::string cache = Path("tune/auto.txt");  // the directory is created
+  const auto auto_run = Concat(kTinyRun, {"--kernels", "auto", "--tune-cache", cache});
+  const CommandResult first = Train(auto_run);
+  ASSERT_TRUE(Succeeded(first));
+  EXPECT_NE(first.out.find("auto kernel choice"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("screened naive"), std::string::npos) << first.out;
+  ASSERT_NE(KernelTable(first.out), "");
+  const std::string saved = ReadWholeFile(cache);
+  EXPECT_EQ(std::count(saved.begin(), saved.end(), '\n'), 1) << saved;
+  EXPECT_NE(saved.find("threads=1; B=2; T=16; model=L2,C64,NH4,V1000"), std::string::npos) << saved;
+
+  const CommandResult second = Train(auto_run);
+  ASSERT_TRUE(Succeeded(second));
+  EXPECT_NE(second.out.find("kernel choice from " + cache), std::string::npos) << second.out;
+  EXPECT_EQ(second.out.find("screened"), std::string::npos) << second.out;
+  EXPECT_EQ(KernelTable(second.out), KernelTable(first.out));
+
+  const CommandResult retuned = Train(Concat(auto_run, {"--retune"}));
+  ASSERT_TRUE(Succeeded(retuned));
+  EXPECT_NE(retuned.out.find("auto kernel choice"), std::string::npos);
+  EXPECT_EQ(ReadWholeFile(cache).find('\n'), ReadWholeFile(cache).size() - 1) << "one line per key";
+
+  // A cached line naming a family this build lacks is not trusted: it is timed again.
+  std::string broken = ReadWholeFile(cache);
+  broken.replace(broken.rfind('=') + 1, std::string::npos, "nosuchfamily\n");
+  WriteWholeFile(cache, broken);
+  const CommandResult after_broken = Train(auto_run);
+  ASSERT_TRUE(Succeeded(after_broken));
+  EXPECT_NE(after_broken.out.find("auto kernel choice"), std::string::npos) << after_broken.out;
+}
+
+// Tuning runs steps at learning rate 0 and then resets AdamW and the data: training afterwards
+// is bitwise the training of the same table given by hand.
+TEST_F(CliTest, AutoTuningLeavesTheTrainingUnchanged) {
+  const std::string tuned_json = Path("tuned.json"), pinned_json = Path("pinned.json");
+  const CommandResult tuned =
+      Train(Concat(kTinyRun, {"--steps", "3", "--kernels", "auto", "--tune-cache", Path("auto.txt"),
+                              "--json", tuned_json}));
+  ASSERT_TRUE(Succeeded(tuned));
+  const std::vector<std::string> pins = PinnedKernelFlags(KernelTable(tuned.out));
+  ASSERT_EQ(pins.size(), 2u * 16);
+  ASSERT_TRUE(
+      Succeeded(Train(Concat(Concat(kTinyRun, {"--steps", "3", "--json", pinned_json}), pins))));
+  const auto tuned_losses = ParseStepLosses(ReadWholeFile(tuned_json));
+  ASSERT_EQ(tuned_losses.size(), 3u);
+  EXPECT_EQ(tuned_losses, ParseStepLosses(ReadWholeFile(pinned_json)));
+}
+
+TEST_F(CliTest, RetuneWithoutAutoKernelsIsAnError) {
+  EXPECT_TRUE(FailsWithOneLineError(Train(Concat(kTinyRun, {"--retune"})), {"--retune", "auto"}));
+  EXPECT_TRUE(FailsWithOneLineError(Train(Concat(kTinyRun, {"--tune-cache", Path("x.txt")})),
+                                    {"--tune-cache", "auto"}));
 }
 
 }  // namespace
