@@ -162,8 +162,8 @@ KernelSpec AutoTuneKernels(GPT2& model, DataLoader& data, int threads,
 
   const auto& families = Registry::Get().families();
   const size_t F = families.size();
-  std::printf("auto: timing %zu families' kernels in training steps at B=%d T=%d, %d thread%s\n",
-              F, model.B(), model.T(), threads, threads == 1 ? "" : "s");
+  std::printf("auto: timing %zu families' kernels in training steps at B=%d T=%d, %d thread%s\n", F,
+              model.B(), model.T(), threads, threads == 1 ? "" : "s");
   // seconds[f][k]: family f's kernel k per step; screen at one step, then the median of reps.
   std::vector<std::array<double, kNumKernels>> screen(F), timed(F);
   std::vector<KernelSet> sets(F);

@@ -1,5 +1,7 @@
 #include "gpt2/dataloader.h"
 
+#include <algorithm>
+
 #include <glob.h>
 
 #include <utility>
@@ -106,6 +108,21 @@ void DataLoader::StartShard(size_t index) {
 
 void DataLoader::Reset() { StartShard(0); }
 
+void DataLoader::Seek(const Position& position, const std::string& what) {
+  const size_t shards = files_.empty() ? 1 : files_.size();
+  if (position.shard >= shards) {
+    throw Error(what + ": data position in shard " + std::to_string(position.shard) + ", but " +
+                Describe() + " has " + std::to_string(shards));
+  }
+  StartShard(position.shard);
+  if (position.offset > tokens_.size()) {
+    throw Error(what + ": data position " + std::to_string(position.offset) + " is past the " +
+                std::to_string(tokens_.size()) + " tokens of shard " +
+                std::to_string(position.shard));
+  }
+  position_ = position.offset;
+}
+
 void DataLoader::NextBatch() {
   const size_t n = static_cast<size_t>(B_) * T_;
   if (position_ + n + 1 > tokens_.size()) {
@@ -116,6 +133,13 @@ void DataLoader::NextBatch() {
     targets_[i] = tokens_[position_ + i + 1];
   }
   position_ += n;
+}
+
+uint64_t DataLoader::Fingerprint() const {
+  uint64_t hash = 14695981039346656037ull ^ total_tokens_;  // FNV-1a
+  const size_t end = std::min(tokens_.size(), position_ + 1024);
+  for (size_t i = position_; i < end; ++i) hash = (hash ^ tokens_[i]) * 1099511628211ull;
+  return hash;
 }
 
 std::string DataLoader::Describe() const {

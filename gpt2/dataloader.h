@@ -25,6 +25,19 @@ class DataLoader {
 
   void NextBatch();
   void Reset();
+
+  // Where the next batch starts, to save and restore a run's place in the data (--resume).
+  struct Position {
+    size_t shard = 0;   // index into the sorted shard list (0 for an in-memory stream)
+    size_t offset = 0;  // token offset within that shard
+  };
+  Position position() const { return {shard_index_, position_}; }
+  // Throws gpt2::Error naming `what` if the position does not fit this data.
+  void Seek(const Position& position, const std::string& what);
+  size_t total_tokens() const { return total_tokens_; }
+  // A hash of the token count and the next 1024 tokens: tells a resumed run that it is reading
+  // other data than the saved one (another seed's synthetic stream, another corpus).
+  uint64_t Fingerprint() const;
   const int* inputs() const { return inputs_.data(); }
   const int* targets() const { return targets_.data(); }
   // "2 shards, 12345 tokens" or the synthetic stream's name.

@@ -46,6 +46,9 @@ class GPT2 {
   size_t num_parameters() const { return params_memory_.size(); }
   float* params_memory() { return params_memory_.data(); }
   float* grads_memory() { return grads_memory_.data(); }
+  // AdamW's first and second moments, num_parameters() each (null without optimizer state).
+  float* adamw_m() { return m_memory_.data(); }
+  float* adamw_v() { return v_memory_.data(); }
   const ParameterTensors& params() const { return params_; }
   const ParameterTensors& grads() const { return grads_; }
   const ActivationTensors& acts() const { return acts_; }

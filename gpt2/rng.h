@@ -32,6 +32,9 @@ class Rng {
  public:
   explicit Rng(uint64_t seed) : state_(seed) {}
   uint64_t NextU64() { return SplitMix64(state_++); }
+  // The whole state, to save and restore a stream (--resume).
+  uint64_t state() const { return state_; }
+  void set_state(uint64_t state) { state_ = state; }
   // Uniform in [0, 1).
   double NextUniform() { return (NextU64() >> 11) * 0x1.0p-53; }
   // Uniform integer in [0, n).

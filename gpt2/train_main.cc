@@ -14,6 +14,7 @@
 #include "gpt2/checkpoint.h"
 #include "gpt2/dataloader.h"
 #include "gpt2/file_io.h"
+#include "gpt2/finite_check.h"
 #include "gpt2/flags.h"
 #include "gpt2/init.h"
 #include "gpt2/json_text.h"
@@ -23,6 +24,7 @@
 #include "gpt2/run_options.h"
 #include "gpt2/synthetic_data.h"
 #include "gpt2/tokenizer.h"
+#include "gpt2/train_state.h"
 #include "kernels/error.h"
 #include "kernels/highway_targets.h"
 #include "kernels/threading.h"
@@ -41,7 +43,8 @@ struct TrainOptions {
   int B = 4, T = 64, steps = 10;
   AdamwConfig adamw;
   int val_every = 0, val_steps = 5, sample_every = 0, gen_tokens = 16;
-  std::string save, json;
+  std::string save, json, resume;
+  int save_every = 0, check_finite = 10;
   RunOptions run;
 };
 
@@ -185,7 +188,17 @@ int Run(int argc, char** argv) {
   flags.Int("--sample-every", &o.sample_every,
             "generate text every N steps and at the end (0: never)", 0);
   flags.Int("--gen-tokens", &o.gen_tokens, "tokens to generate per sample (at most T-1)");
-  flags.String("--save", &o.save, "write a checkpoint here at the end (atomically)");
+  flags.String("--save", &o.save,
+               "write a checkpoint here at the end (atomically), and beside it FILE.state "
+               "(AdamW state, step, data position) for --resume");
+  flags.Int("--save-every", &o.save_every, "also save every N steps (0: only at the end)", 0);
+  flags.String("--resume", &o.resume,
+               "continue the run saved in this checkpoint and its .state file, up to --steps "
+               "in all, exactly as if it had not stopped (same -B, -T, data and flags)");
+  flags.Int("--check-finite", &o.check_finite,
+            "every N steps check the logits and every gradient for NaN/Inf, and stop naming the "
+            "first bad tensor (the loss is checked every step; 0: only the loss)",
+            0);
   flags.String("--json", &o.json, "write a per-step JSON log here at the end (atomically)");
   AddRunFlags(flags, &o.run);
   if (!flags.Parse(argc, argv)) return 0;
@@ -200,6 +213,13 @@ int Run(int argc, char** argv) {
   if (!o.checkpoint.empty() && (flags.Given("--init") || flags.Given("--model"))) {
     throw Error("--checkpoint cannot be combined with --init or --model");
   }
+  if (!o.resume.empty()) {
+    if (!o.checkpoint.empty() || flags.Given("--init") || flags.Given("--model")) {
+      throw Error("--resume cannot be combined with --checkpoint, --init or --model");
+    }
+    o.checkpoint = o.resume;  // the parameters come from the resumed checkpoint
+  }
+  if (o.save_every > 0 && o.save.empty()) throw Error("--save-every needs --save FILE");
   if (o.sample_every > 0 && o.gen_tokens >= o.T) {
     throw Error("bad value '" + std::to_string(o.gen_tokens) +
                 "' for --gen-tokens: must be below T=" + std::to_string(o.T));
@@ -287,36 +307,102 @@ int Run(int argc, char** argv) {
   std::vector<StepRecord> steps;
   std::vector<ValRecord> vals;
   Rng sampler(SplitMix64(static_cast<uint64_t>(o.seed) ^ 0x5A4D504C45ULL));
+  int first_step = 0;
+  if (!o.resume.empty()) {
+    const std::string state_path = TrainStatePath(o.resume);
+    const TrainState state =
+        LoadTrainState(state_path, model.num_parameters(), model.adamw_m(), model.adamw_v());
+    if (state.fingerprint != ParameterFingerprint(model.params_memory(), model.num_parameters())) {
+      throw Error(state_path + ": saved with other parameters than " + o.resume +
+                  " (was a save interrupted between the two files?)");
+    }
+    if (state.B != o.B || state.T != o.T) {
+      throw Error(state_path + ": saved at B=" + std::to_string(state.B) +
+                  " T=" + std::to_string(state.T) + "; resume with the same -B and -T");
+    }
+    if (state.total_tokens != train->total_tokens()) {
+      throw Error(state_path + ": saved while training on " + std::to_string(state.total_tokens) +
+                  " tokens, but the training data now has " +
+                  std::to_string(train->total_tokens()) + " (--train)");
+    }
+    if (state.step >= o.steps) {
+      throw Error(state_path + ": already at step " + std::to_string(state.step) +
+                  "; --steps is the total to reach, give more than that");
+    }
+    train->Seek(state.data, state_path);
+    if (train->Fingerprint() != state.data_fingerprint) {
+      throw Error(state_path + ": the training data at the saved position differs from the " +
+                  "saved run's (another --train, or --seed for synthetic data?)");
+    }
+    sampler.set_state(state.sampler_state);
+    first_step = state.step;
+    std::printf("resumed from %s at step %d\n", o.resume.c_str(), first_step);
+  }
+  int saved_step = -1;  // the step of the last checkpoint this run saved
+  const auto save = [&](int step) {
+    const NonFinite bad = FindNonFiniteParameters(model);
+    if (bad.found) {
+      throw Error("step " + std::to_string(step) + ": " + bad.Describe() +
+                  ": not saving a broken checkpoint");
+    }
+    const size_t n = model.num_parameters();
+    TrainState state;
+    state.step = step;
+    state.B = o.B;
+    state.T = o.T;
+    state.num_parameters = n;
+    state.fingerprint = ParameterFingerprint(model.params_memory(), n);
+    state.data = train->position();
+    state.total_tokens = train->total_tokens();
+    state.sampler_state = sampler.state();
+    state.data_fingerprint = train->Fingerprint();
+    SaveCheckpoint(o.save, config, model.params_memory());
+    SaveTrainState(TrainStatePath(o.save), state, model.adamw_m(), model.adamw_v());
+    saved_step = step;
+    std::printf("saved checkpoint %s and %s (step %d)\n", o.save.c_str(),
+                TrainStatePath(o.save).c_str(), step);
+  };
+  // A NaN or Inf ends the run: the log so far is written, the last checkpoint is left alone.
+  const auto stop_on = [&](const NonFinite& bad, int step) {
+    if (!bad.found) return;
+    if (!o.json.empty()) WriteJson(o.json, o, model, kernels, threads, steps, vals);
+    throw Error("step " + std::to_string(step) + ": " + bad.Describe() + ": training stopped" +
+                (saved_step >= 0 ? "; the last checkpoint, " + o.save + " (step " +
+                                       std::to_string(saved_step) + "), is intact"
+                                 : ""));
+  };
   const double tokens_per_step = static_cast<double>(o.B) * o.T;
-  for (int step = 0; step <= o.steps; ++step) {
+  for (int step = first_step; step <= o.steps; ++step) {
     const bool last = step == o.steps;
     if (val && o.val_every > 0 && (step % o.val_every == 0 || last)) {
       vals.push_back({step, EvaluateLoss(model, kernels, *val, o.val_steps)});
       std::printf("step %5d | val loss %.6f\n", step, vals.back().loss);
     }
-    if (o.sample_every > 0 && step > 0 && (step % o.sample_every == 0 || last)) {
+    if (o.sample_every > 0 && step > first_step && (step % o.sample_every == 0 || last)) {
       Generate(model, kernels, decoder.get(), o.gen_tokens, sampler);
     }
     if (last) break;
 
+    const int done = step + 1;
+    const bool full_check = o.check_finite > 0 && done % o.check_finite == 0;
     const auto start = std::chrono::steady_clock::now();
     train->NextBatch();
     model.Forward(kernels, train->inputs(), train->targets());
+    if (full_check || !std::isfinite(model.mean_loss())) stop_on(FindNonFiniteOutputs(model), done);
     model.ZeroGrad();
     model.Backward(kernels);
-    model.Update(kernels, o.adamw, step + 1);
+    if (full_check) stop_on(FindNonFiniteGradients(model), done);
+    model.Update(kernels, o.adamw, done);
     const auto end = std::chrono::steady_clock::now();
     const double ms = std::chrono::duration<double, std::milli>(end - start).count();
-    steps.push_back({step + 1, model.mean_loss(), ms});
-    std::printf("step %5d/%d | train loss %.6f | %8.1f ms | %8.0f tok/s\n", step + 1, o.steps,
+    steps.push_back({done, model.mean_loss(), ms});
+    std::printf("step %5d/%d | train loss %.6f | %8.1f ms | %8.0f tok/s\n", done, o.steps,
                 model.mean_loss(), ms, tokens_per_step / (ms / 1000.0));
     std::fflush(stdout);
+    if (o.save_every > 0 && done % o.save_every == 0 && done < o.steps) save(done);
   }
 
-  if (!o.save.empty()) {
-    SaveCheckpoint(o.save, config, model.params_memory());
-    std::printf("saved checkpoint %s\n", o.save.c_str());
-  }
+  if (!o.save.empty()) save(o.steps);
   if (!o.json.empty()) {
     WriteJson(o.json, o, model, kernels, threads, steps, vals);
     std::printf("wrote log %s\n", o.json.c_str());

@@ -27,6 +27,8 @@
 
 #include "gpt2/checkpoint.h"
 #include "gpt2/dataloader.h"
+#include "kernels/registry.h"
+#include "tests/cli_util.h"
 #include "tests/tensor_archive.h"
 #include "tests/test_util.h"
 
@@ -44,172 +46,22 @@ namespace fs = std::filesystem;
 using test::ReadWholeFile;
 using test::WriteWholeFile;
 
-const std::string kFixtures = GPT2_SOURCE_DIR "/tests/fixtures/";
-const std::string kTinyModel = kFixtures + "tiny_model.bin";
+using test::CliTest;
+using test::CommandResult;
+using test::Concat;
+using test::FailsWithOneLineError;
+using test::kCheckpointRun;
+using test::kFixtures;
+using test::kTinyModel;
+using test::kTinyRun;
+using test::ParsePrintedLosses;
+using test::ParseStepLosses;
+using test::PutInt32;
+using test::Succeeded;
+
 const std::string kTinyTokens = kFixtures + "tiny_tokens.bin";
 const std::string kTinyReference = kFixtures + "tiny_reference.bin";
 constexpr size_t kHeaderBytes = 1024;
-
-// A model small enough that every run is instant.
-const std::vector<std::string> kTinyRun = {
-    "--model", "L=2,C=64,NH=4,V=1000,maxT=32", "-B", "2", "-T", "16", "--steps", "1", "--threads",
-    "1"};
-// The same shape, from the fixture checkpoint (which --model may not accompany).
-const std::vector<std::string> kCheckpointRun = {"-B",      "2", "-T",        "16",
-                                                 "--steps", "1", "--threads", "1"};
-
-std::string ShellQuote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-void PutInt32(std::string& bytes, size_t index, int32_t value) {
-  ASSERT_GE(bytes.size(), (index + 1) * sizeof value);
-  std::memcpy(&bytes[index * sizeof value], &value, sizeof value);
-}
-
-std::vector<std::string> Concat(std::vector<std::string> first,
-                                const std::vector<std::string>& second) {
-  first.insert(first.end(), second.begin(), second.end());
-  return first;
-}
-
-struct CommandResult {
-  bool exited = false;  // false: killed by a signal, or the command could not be run
-  int exit_code = -1;
-  int signal = 0;
-  std::string out, err;
-};
-
-// Runs `argv` through the shell with stdout piped back and stderr sent to `stderr_path`. `exec`
-// replaces the shell, so the status is the program's own: a crash reads as a signal, not as the
-// shell's 128+N.
-CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& stderr_path) {
-  std::string command = "exec";
-  for (const std::string& arg : argv) command += " " + ShellQuote(arg);
-  command += " 2>" + ShellQuote(stderr_path);
-  CommandResult result;
-  std::FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    result.err = std::string("popen failed: ") + std::strerror(errno);
-    return result;
-  }
-  char buffer[4096];
-  size_t got;
-  while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, got);
-  const int status = pclose(pipe);
-  result.err = ReadWholeFile(stderr_path);
-  if (status == -1) {
-    result.err += std::string("pclose failed: ") + std::strerror(errno);
-  } else if (WIFEXITED(status)) {
-    result.exited = true;
-    result.exit_code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    result.signal = WTERMSIG(status);
-  }
-  return result;
-}
-
-std::string Describe(const CommandResult& result) {
-  std::string text = result.exited ? "exit code " + std::to_string(result.exit_code)
-                                   : "killed by signal " + std::to_string(result.signal);
-  return text + "\n--- stderr:\n" + result.err + "--- stdout (tail):\n" +
-         result.out.substr(result.out.size() > 2000 ? result.out.size() - 2000 : 0);
-}
-
-// The contract for bad input: exit code exactly 1, one stderr line "gpt2_train: error: ..."
-// containing every one of `words`, and no training step run first.
-::testing::AssertionResult FailsWithOneLineError(const CommandResult& result,
-                                                 const std::vector<std::string>& words) {
-  const std::string prefix = "gpt2_train: error: ";
-  if (!result.exited || result.exit_code != 1) {
-    return ::testing::AssertionFailure() << "expected exit code 1, got " << Describe(result);
-  }
-  if (result.err.empty() || result.err.back() != '\n' ||
-      result.err.find('\n') != result.err.size() - 1) {
-    return ::testing::AssertionFailure()
-           << "expected exactly one stderr line, got " << Describe(result);
-  }
-  if (result.err.rfind(prefix, 0) != 0) {
-    return ::testing::AssertionFailure()
-           << "stderr does not start with '" << prefix << "': " << Describe(result);
-  }
-  for (const std::string& word : words) {
-    if (result.err.find(word) == std::string::npos) {
-      return ::testing::AssertionFailure()
-             << "stderr does not mention '" << word << "': " << Describe(result);
-    }
-  }
-  if (result.out.find("train loss") != std::string::npos) {
-    return ::testing::AssertionFailure()
-           << "the error came only after training had started: " << Describe(result);
-  }
-  return ::testing::AssertionSuccess();
-}
-
-::testing::AssertionResult Succeeded(const CommandResult& result) {
-  if (result.exited && result.exit_code == 0) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "expected exit code 0, got " << Describe(result);
-}
-
-// The (step, loss) pairs of the JSON log's "steps" array. A non-finite loss, written as null,
-// comes back as NaN so that any comparison with it fails.
-std::vector<std::pair<int, double>> ParseStepLosses(const std::string& json) {
-  std::vector<std::pair<int, double>> losses;
-  const size_t begin = json.find("\"steps\": [");
-  if (begin == std::string::npos) return losses;
-  const size_t end = json.find(']', begin);
-  const std::string steps = json.substr(begin, end == std::string::npos ? end : end - begin);
-  static const std::regex kStep(R"re(\{"step": (\d+), "loss": ([-+0-9.eE]+|null),)re");
-  for (std::sregex_iterator it(steps.begin(), steps.end(), kStep), last; it != last; ++it) {
-    const std::string loss = (*it)[2].str();
-    losses.emplace_back(std::stoi((*it)[1].str()),
-                        loss == "null" ? std::nan("") : std::strtod(loss.c_str(), nullptr));
-  }
-  return losses;
-}
-
-// The "train loss X" values printed on the step lines.
-std::vector<double> ParsePrintedLosses(const std::string& out) {
-  static const std::regex kLine(R"re(step +\d+/\d+ \| train loss ([-+0-9.eEnaif]+))re");
-  std::vector<double> losses;
-  for (std::sregex_iterator it(out.begin(), out.end(), kLine), last; it != last; ++it) {
-    losses.push_back(std::strtod((*it)[1].str().c_str(), nullptr));
-  }
-  return losses;
-}
-
-class CliTest : public test::TempDirTest {
- protected:
-  void SetUp() override {
-    ASSERT_EQ(access(GPT2_TRAIN_PATH, X_OK), 0)
-        << GPT2_TRAIN_PATH << " is not an executable; build gpt2_train first";
-    TempDirTest::SetUp();
-  }
-
-  CommandResult Train(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {GPT2_TRAIN_PATH};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunCommand(argv, Path("stderr.txt"));
-  }
-
-  // The fixture checkpoint with one header field replaced, or cut to `length` bytes.
-  std::string ModifiedCheckpoint(const std::string& name, size_t field, int32_t value) {
-    std::string bytes = ReadWholeFile(kTinyModel);
-    PutInt32(bytes, field, value);
-    const std::string path = Path(name);
-    WriteWholeFile(path, bytes);
-    return path;
-  }
-  std::string CutCheckpoint(const std::string& name, size_t length) {
-    const std::string bytes = ReadWholeFile(kTinyModel);
-    EXPECT_GT(bytes.size(), length);
-    const std::string path = Path(name);
-    WriteWholeFile(path, bytes.substr(0, length));
-    return path;
-  }
-};
 
 // ---------------------------------------------------------------------------------------------
 // Bad files
@@ -576,17 +428,22 @@ TEST_F(CliTest, ValidationRunsAtStartEveryNStepsAndAtTheEnd) {
 // kernels give each output element to one thread, which sums in a fixed order. The log prints
 // losses with 9 significant digits, which round-trips a float exactly, so equal logs mean equal
 // bits.
+// Two processes, same seed, kernel table and thread count: bitwise the same losses, for every
+// family (OpenMP reductions and BLAS threading must not make a run depend on timing).
 TEST_F(CliTest, SameSeedAndThreadsGiveIdenticalLosses) {
-  for (const char* threads : {"1", "2"}) {
-    std::vector<std::vector<std::pair<int, double>>> runs;
-    for (int run = 0; run < 2; ++run) {
-      const std::string json_path = Path("run" + std::to_string(run) + ".json");
-      ASSERT_TRUE(Succeeded(Train(Concat(
-          kTinyRun, {"--steps", "4", "--seed", "5", "--threads", threads, "--json", json_path}))));
-      runs.push_back(ParseStepLosses(ReadWholeFile(json_path)));
-      ASSERT_EQ(runs.back().size(), 4u);
+  for (const KernelFamily& family : Registry::Get().families()) {
+    for (const char* threads : {"1", "2"}) {
+      std::vector<std::vector<std::pair<int, double>>> runs;
+      for (int run = 0; run < 2; ++run) {
+        const std::string json_path = Path("run" + std::to_string(run) + ".json");
+        ASSERT_TRUE(
+            Succeeded(Train(Concat(kTinyRun, {"--steps", "4", "--seed", "5", "--threads", threads,
+                                              "--kernels", family.name, "--json", json_path}))));
+        runs.push_back(ParseStepLosses(ReadWholeFile(json_path)));
+        ASSERT_EQ(runs.back().size(), 4u);
+      }
+      EXPECT_EQ(runs[0], runs[1]) << family.name << ", threads " << threads;
     }
-    EXPECT_EQ(runs[0], runs[1]) << "threads " << threads;
   }
 }
 
