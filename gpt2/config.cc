@@ -85,9 +85,12 @@ void ValidateConfig(const GPT2Config& c, const std::string& source) {
     throw Error(source + ": channels C must be a multiple of heads NH (" + DescribeConfig(c) + ")");
   }
   // Token ids are stored as uint16 in shards and tensor sizes are computed in size_t, but each
-  // kernel takes an int element count: keep one layer's largest tensor well inside int.
-  if (c.vocab_size > 65536 || static_cast<long long>(c.channels) * 4 * c.channels > INT_MAX ||
-      static_cast<long long>(c.padded_vocab_size) * c.channels > (1LL << 40)) {
+  // kernel takes an int element count: keep one layer's largest tensor (4C x C) inside int. Each
+  // size is bounded on its own first, so no product below can overflow (a header from the fuzzer
+  // with C = 1677721604 once did).
+  if (c.vocab_size > 65536 || c.padded_vocab_size > (1 << 20) || c.channels > 23170 ||
+      c.num_layers > (1 << 16) || c.max_seq_len > (1 << 20) ||
+      4LL * c.channels * c.channels > INT_MAX) {
     throw Error(source + ": sizes too large (" + DescribeConfig(c) + ")");
   }
 }

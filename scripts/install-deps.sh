@@ -9,8 +9,9 @@ set -euo pipefail
 # libopenblas-openmp-dev: the OpenMP build of OpenBLAS, which the build links by default.
 # python3 and python3-matplotlib: tests/scripts_test.py runs the results scripts and plots;
 # python3-regex: tests/prepare_test.py runs scripts/bpe_reference.py, the tokenizer's reference.
+# clang and libclang-rt-dev (libFuzzer and the sanitizer runtimes): scripts/fuzz.sh.
 build_packages=(g++ make cmake pkg-config libhwy-dev libopenblas-dev libopenblas-openmp-dev
-  libbenchmark-dev libgtest-dev python3 python3-matplotlib python3-regex)
+  libbenchmark-dev libgtest-dev python3 python3-matplotlib python3-regex clang libclang-rt-dev)
 # python3-torch is used only to make reference fixtures and for the PyTorch baseline.
 script_packages=(python3-numpy python3-torch)
 

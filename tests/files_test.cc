@@ -249,6 +249,22 @@ TEST_F(CheckpointErrorTest, Bf16HeaderOnFp32SizedBodyIsRejected) {
   EXPECT_TRUE(ThrowsErrorMentioning([&] { ReadCheckpointHeader(path); }, {path, "version 5"}));
 }
 
+// Found by tests/fuzz/fuzz_checkpoint: C = 1677721604 made the size check itself overflow.
+TEST_F(CheckpointErrorTest, HugeSizesInHeaderAreRejectedWithoutOverflow) {
+  for (const int huge : {1677721604, 23171, INT32_MAX}) {
+    GPT2Config config = TinyConfig();
+    config.channels = huge;
+    config.num_heads = 1;
+    const std::string path = WriteCheckpoint("huge.bin", kCheckpointMagic, 3, config, 0);
+    EXPECT_TRUE(ThrowsErrorMentioning([&] { ReadCheckpointHeader(path); }, {path, "too large"}))
+        << "C=" << huge;
+  }
+  GPT2Config layers = TinyConfig();
+  layers.num_layers = INT32_MAX;
+  const std::string path = WriteCheckpoint("layers.bin", kCheckpointMagic, 3, layers, 0);
+  EXPECT_TRUE(ThrowsErrorMentioning([&] { ReadCheckpointHeader(path); }, {path, "too large"}));
+}
+
 TEST_F(CheckpointErrorTest, ZeroSizeInHeaderIsRejected) {
   GPT2Config zero_layers = TinyConfig();
   zero_layers.num_layers = 0;

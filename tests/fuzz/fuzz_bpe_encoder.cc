@@ -1,0 +1,105 @@
+// The BPE encoder on arbitrary bytes (invalid UTF-8 included), with GPT-2's real vocabulary when
+// ../shared/data has it and a small built-in one otherwise. Properties checked on every input:
+// decode(encode(x)) == x; the pieces concatenate back to x; and encoding in chunks cut at
+// SafeCutPoint gives the same ids as encoding the whole.
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gpt2/bpe_encoder.h"
+#include "gpt2/bpe_vocab.h"
+#include "gpt2/pretokenizer.h"
+#include "tests/fuzz/fuzz_util.h"
+
+namespace {
+
+// GPT-2's byte alphabet, as encoder.json and vocab.bpe spell bytes.
+std::string Spell(unsigned char byte) {
+  const auto printable = [](int b) {
+    return (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE;
+  };
+  int code = byte;
+  if (!printable(byte)) {
+    code = 256;
+    for (int b = 0; b < byte; ++b) code += !printable(b);
+  }
+  std::string out;
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else {
+    out += static_cast<char>(0xC0 | code >> 6);
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  }
+  return out;
+}
+
+const gpt2::BpeVocab& Vocab() {
+  static const std::unique_ptr<gpt2::BpeVocab> vocab = [] {
+    const std::string shared = GPT2_SOURCE_DIR "/../shared/data/";
+    if (std::ifstream(shared + "gpt2-encoder.json") && std::ifstream(shared + "gpt2-vocab.bpe")) {
+      return std::make_unique<gpt2::BpeVocab>(shared + "gpt2-encoder.json",
+                                              shared + "gpt2-vocab.bpe");
+    }
+    // The 256 bytes, a few merges that overlap and chain, and end-of-text.
+    const std::vector<std::pair<std::string, std::string>> merges = {
+        {"a", "a"}, {"aa", "a"}, {" ", "t"}, {" t", "h"}, {"e", "e"}, {"\xc3", "\xa9"}};
+    std::string json = "{", bpe = "#version: 0.2\n";
+    int id = 0;
+    const auto escape = [](const std::string& s) {
+      std::string out;
+      for (char c : s) out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+      return out;
+    };
+    const auto spell = [](const std::string& bytes) {
+      std::string out;
+      for (unsigned char b : bytes) out += Spell(b);
+      return out;
+    };
+    for (int b = 0; b < 256; ++b) {
+      json += "\"" + escape(Spell(static_cast<unsigned char>(b))) + "\": " + std::to_string(id++) +
+              ", ";
+    }
+    for (const auto& [left, right] : merges) {
+      json += "\"" + escape(spell(left + right)) + "\": " + std::to_string(id++) + ", ";
+      bpe += spell(left) + " " + spell(right) + "\n";
+    }
+    json += "\"<|endoftext|>\": " + std::to_string(id) + "}";
+    const std::string encoder = gpt2::fuzz::WriteScratchFile(
+        "tiny_encoder.json", reinterpret_cast<const uint8_t*>(json.data()), json.size());
+    const std::string merges_path = gpt2::fuzz::WriteScratchFile(
+        "tiny_vocab.bpe", reinterpret_cast<const uint8_t*>(bpe.data()), bpe.size());
+    return std::make_unique<gpt2::BpeVocab>(encoder, merges_path);
+  }();
+  return *vocab;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  static gpt2::BpeEncoder cached(Vocab());  // the cache persists across inputs, as in use
+  const std::vector<int> ids = cached.Encode(text);
+  if (Vocab().Decode(ids) != text) std::abort();
+
+  std::string joined;
+  gpt2::PieceSplitter splitter(text);
+  for (std::string_view piece; splitter.Next(&piece);) {
+    if (piece.empty()) std::abort();
+    joined += piece;
+  }
+  if (joined != text) std::abort();
+
+  gpt2::BpeEncoder fresh(Vocab(), /*use_cache=*/false);
+  std::vector<int> chunked;
+  for (size_t begin = 0; begin < text.size();) {
+    const size_t end = gpt2::SafeCutPoint(text, begin + 1 + size % 7);
+    if (end <= begin) std::abort();
+    fresh.Encode(text.substr(begin, end - begin), &chunked);
+    begin = end;
+  }
+  if (chunked != ids) std::abort();
+  return 0;
+}
