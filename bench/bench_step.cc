@@ -171,8 +171,10 @@ int Run(int argc, char** argv) {
         b.roofline_total_ms, peak_gflops, peak_gbs, plain.median / b.roofline_total_ms,
         100 * b.roofline_total_ms / plain.median);
   }
-  std::printf("peak RSS %.1f MiB; parameters + gradients + AdamW state + activations %.1f MiB\n",
-              PeakRssMib(), model.memory().Total() / 1048576.0);
+  const double model_mib = model.memory().Total() / 1048576.0;
+  std::printf(
+      "peak RSS %.1f MiB; parameters + gradients + AdamW state + activations %.1f MiB (%+.1f%%)\n",
+      PeakRssMib(), model_mib, 100 * (PeakRssMib() / model_mib - 1));
   std::printf(
       "timer overhead: %.1f ms a step (%.1f%%), the timed run's median minus the plain one\n",
       overhead_ms, 100 * overhead_ms / plain.median);

@@ -125,17 +125,23 @@ step() {  # name threads steps warmup kernel-flags...
     --label "$name" --json "$out/step_${name}_t$t.json" > "$out/step_${name}_t$t.log" 2>&1
   grep '^step:' "$out/step_${name}_t$t.log" | sed 's/^/     /'
 }
+# auto: the fastest family per kernel, timed afresh (--retune) at each thread count; the
+# tuning table is in step_auto_t<N>.log and the choice in auto_kernels.txt.
+auto=(--kernels auto --retune --tune-cache "$out/auto_kernels.txt")
 if [ "$quick" = 1 ]; then
   for family in openblas highway; do step "$family" "$threads" 2 1 --kernels "$family"; done
   step highway+openblas "$threads" 2 1 "${mix[@]}"
+  step auto "$threads" 2 1 "${auto[@]}"
   step naive "$threads" 1 0 --kernels naive
 else
   for family in tiled openblas highway; do step "$family" "$threads" 6 2 --kernels "$family"; done
   step highway+openblas "$threads" 6 2 "${mix[@]}"
+  step auto "$threads" 6 2 "${auto[@]}"
   step naive "$threads" 2 1 --kernels naive
   for ((t = 1; t < threads; t++)); do
     for family in openblas highway; do step "$family" "$t" 4 1 --kernels "$family"; done
     step highway+openblas "$t" 4 1 "${mix[@]}"
+    step auto "$t" 4 1 "${auto[@]}"
   done
 fi
 
