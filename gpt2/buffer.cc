@@ -1,5 +1,6 @@
 #include "gpt2/buffer.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -31,6 +32,18 @@ FloatBuffer& FloatBuffer::operator=(FloatBuffer&& other) noexcept {
   return *this;
 }
 
-void FloatBuffer::Zero() { std::memset(data_, 0, size_ * sizeof(float)); }
+// Zeroing the gradients is a pure stream of stores (about 0.75 GB a step at d12, B=4, T=64),
+// bound by memory bandwidth, and one core cannot draw all of it: each thread clears its own
+// contiguous slice (one thread's triad bandwidth here is about half of two threads').
+void FloatBuffer::Zero() {
+  if (data_ == nullptr) return;
+  constexpr size_t kSlice = 1 << 20;  // floats: big enough to amortise the fork
+  const long slices = static_cast<long>((size_ + kSlice - 1) / kSlice);
+#pragma omp parallel for schedule(static)
+  for (long s = 0; s < slices; ++s) {
+    const size_t begin = static_cast<size_t>(s) * kSlice;
+    std::memset(data_ + begin, 0, std::min(kSlice, size_ - begin) * sizeof(float));
+  }
+}
 
 }  // namespace gpt2

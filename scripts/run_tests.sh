@@ -29,7 +29,7 @@ if [[ " $stages " == *" release "* ]]; then
 fi
 
 if [[ " $stages " == *" sanitize "* ]]; then
-  stage_start "AddressSanitizer + UndefinedBehaviorSanitizer build and ctest (small shapes)"
+  stage_start "AddressSanitizer + UndefinedBehaviorSanitizer build and ctest (all but the large and bench tests)"
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGPT2_SANITIZE=ON -DGPT2_NATIVE=ON \
     >/dev/null
   cmake --build build-asan -j2
