@@ -32,13 +32,6 @@
 #include "tests/tensor_archive.h"
 #include "tests/test_util.h"
 
-#ifndef GPT2_TRAIN_PATH
-#error "compile with -DGPT2_TRAIN_PATH=\"/path/to/gpt2_train\""
-#endif
-#ifndef GPT2_SOURCE_DIR
-#error "compile with -DGPT2_SOURCE_DIR=\"/path/to/repository\""
-#endif
-
 namespace gpt2 {
 namespace {
 

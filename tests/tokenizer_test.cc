@@ -20,6 +20,7 @@
 #include "gpt2/unicode_classes.h"
 #include "kernels/error.h"
 #include "tests/test_util.h"
+#include "tests/tiny_bpe_files.h"
 
 namespace gpt2 {
 namespace {
@@ -131,54 +132,15 @@ TEST(JsonObjectReaderTest, MalformedJsonIsAnErrorNamingTheFileAndLine) {
   }
 }
 
-// GPT-2's byte alphabet: printable Latin-1 stands for itself, the other bytes for U+0100 on.
-std::string Spell(const std::string& bytes) {
-  std::string out;
-  for (unsigned char b : bytes) {
-    int code = b, extra = 0;
-    const auto printable = [](int x) {
-      return (x >= '!' && x <= '~') || (x >= 0xA1 && x <= 0xAC) || x >= 0xAE;
-    };
-    if (!printable(b)) {
-      for (int x = 0; x < b; ++x) extra += !printable(x);
-      code = 256 + extra;
-    }
-    if (code < 0x80) {
-      out += static_cast<char>(code);
-    } else {
-      out += static_cast<char>(0xC0 | code >> 6);
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    }
-  }
-  return out;
-}
-
-std::string JsonEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
-  return out;
-}
-
 // A small vocabulary: the 256 bytes, then the given merges' results in order, then end-of-text.
 class TinyVocabTest : public test::TempDirTest {
  protected:
   void Write(const std::vector<std::pair<std::string, std::string>>& merges,
              const std::string& extra_encoder_entries = "",
              const std::string& extra_merge_lines = "") {
-    std::string json = "{";
-    int id = 0;
-    for (int b = 0; b < 256; ++b) {
-      json += "\"" + JsonEscape(Spell(std::string(1, static_cast<char>(b)))) +
-              "\": " + std::to_string(id++) + ", ";
-    }
-    std::string bpe = "#version: 0.2\n";
-    for (const auto& [left, right] : merges) {
-      json += "\"" + JsonEscape(Spell(left + right)) + "\": " + std::to_string(id++) + ", ";
-      bpe += Spell(left) + " " + Spell(right) + "\n";
-    }
-    json += extra_encoder_entries + "\"<|endoftext|>\": " + std::to_string(id) + "}";
-    WriteWholeFile(Path("encoder.json"), json);
-    WriteWholeFile(Path("vocab.bpe"), bpe + extra_merge_lines);
+    const test::TinyBpeFiles files = test::MakeTinyBpeFiles(merges, extra_encoder_entries);
+    WriteWholeFile(Path("encoder.json"), files.encoder_json);
+    WriteWholeFile(Path("vocab.bpe"), files.vocab_bpe + extra_merge_lines);
   }
   BpeVocab Load() { return BpeVocab(Path("encoder.json"), Path("vocab.bpe")); }
 

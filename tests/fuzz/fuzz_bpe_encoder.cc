@@ -13,28 +13,9 @@
 #include "gpt2/bpe_vocab.h"
 #include "gpt2/pretokenizer.h"
 #include "tests/fuzz/fuzz_util.h"
+#include "tests/tiny_bpe_files.h"
 
 namespace {
-
-// GPT-2's byte alphabet, as encoder.json and vocab.bpe spell bytes.
-std::string Spell(unsigned char byte) {
-  const auto printable = [](int b) {
-    return (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE;
-  };
-  int code = byte;
-  if (!printable(byte)) {
-    code = 256;
-    for (int b = 0; b < byte; ++b) code += !printable(b);
-  }
-  std::string out;
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else {
-    out += static_cast<char>(0xC0 | code >> 6);
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
-  return out;
-}
 
 const gpt2::BpeVocab& Vocab() {
   static const std::unique_ptr<gpt2::BpeVocab> vocab = [] {
@@ -46,27 +27,9 @@ const gpt2::BpeVocab& Vocab() {
     // The 256 bytes, a few merges that overlap and chain, and end-of-text.
     const std::vector<std::pair<std::string, std::string>> merges = {
         {"a", "a"}, {"aa", "a"}, {" ", "t"}, {" t", "h"}, {"e", "e"}, {"\xc3", "\xa9"}};
-    std::string json = "{", bpe = "#version: 0.2\n";
-    int id = 0;
-    const auto escape = [](const std::string& s) {
-      std::string out;
-      for (char c : s) out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
-      return out;
-    };
-    const auto spell = [](const std::string& bytes) {
-      std::string out;
-      for (unsigned char b : bytes) out += Spell(b);
-      return out;
-    };
-    for (int b = 0; b < 256; ++b) {
-      json += "\"" + escape(Spell(static_cast<unsigned char>(b))) + "\": " + std::to_string(id++) +
-              ", ";
-    }
-    for (const auto& [left, right] : merges) {
-      json += "\"" + escape(spell(left + right)) + "\": " + std::to_string(id++) + ", ";
-      bpe += spell(left) + " " + spell(right) + "\n";
-    }
-    json += "\"<|endoftext|>\": " + std::to_string(id) + "}";
+    const auto files = gpt2::test::MakeTinyBpeFiles(merges);
+    const std::string& json = files.encoder_json;
+    const std::string& bpe = files.vocab_bpe;
     const std::string encoder = gpt2::fuzz::WriteScratchFile(
         "tiny_encoder.json", reinterpret_cast<const uint8_t*>(json.data()), json.size());
     const std::string merges_path = gpt2::fuzz::WriteScratchFile(
