@@ -7,6 +7,8 @@
 //                  the last-level cache, counting 12 bytes per element as STREAM does (the write
 //                  allocate's extra read is real traffic, but not the program's)
 //   cache GB/s     the same triad over arrays that fit in each thread's share of L2
+//   FMA GFLOP/s    independent register-only FMAs on every thread (bench/fma_peak.cc): the
+//                  arithmetic ceiling; the peak above is what a real GEMM reaches of it
 // plus the cache sizes and the Highway target. Every array is written before the first timed pass
 // (and one untimed call precedes the timed ones), so no first-touch page fault is timed.
 #include <unistd.h>
@@ -18,6 +20,8 @@
 #include <vector>
 
 #include <omp.h>
+
+#include "bench/fma_peak.h"
 
 #include "gpt2/buffer.h"
 #include "gpt2/file_io.h"
@@ -129,9 +133,30 @@ double TriadGbs(size_t n, int passes, int reps) {
   return 12.0 * n * passes / seconds * 1e-9;
 }
 
+// GFLOP/s of the FMA loop on every thread at once, best of `reps`.
+double FmaPeakGflops(int reps) {
+  constexpr long kIterations = 50000000;
+  double best = 0;
+  float sink = 0;
+  for (int r = 0; r <= reps; ++r) {  // the first pass warms up (clocks, dispatch)
+    double flops = 0;
+    const auto start = Clock::now();
+#pragma omp parallel reduction(+ : flops, sink)
+    {
+      double mine = 0;
+      sink += RunFmaLoop(kIterations, &mine);
+      flops += mine;
+    }
+    const double seconds = Seconds(start);
+    if (r > 0) best = std::max(best, flops / seconds * 1e-9);
+  }
+  if (sink == 12345.0f) std::printf(" ");  // keeps the loop's result alive
+  return best;
+}
+
 struct Roof {
   int threads;
-  double sgemm_gflops, highway_gflops, dram_gbs, cache_gbs;
+  double sgemm_gflops, highway_gflops, dram_gbs, cache_gbs, fma_gflops;
   double peak_gflops() const { return std::max(sgemm_gflops, highway_gflops); }
   const char* peak_source() const {
     return sgemm_gflops >= highway_gflops ? "openblas sgemm" : "highway matmul";
@@ -161,6 +186,7 @@ std::string ToJson(const std::vector<Roof>& roofs, const Caches& caches, int gem
     const Roof& r = roofs[i];
     out += std::string(i ? "," : "") + "\n    {\"threads\": " + std::to_string(r.threads) +
            ", \"peak_gflops\": " + JsonNumber(r.peak_gflops()) +
+           ", \"fma_peak_gflops\": " + JsonNumber(r.fma_gflops) +
            ", \"peak_source\": " + JsonString(r.peak_source()) +
            ", \"sgemm_gflops\": " + JsonNumber(r.sgemm_gflops) +
            ", \"highway_gflops\": " + JsonNumber(r.highway_gflops) +
@@ -174,11 +200,13 @@ std::string ToJson(const std::vector<Roof>& roofs, const Caches& caches, int gem
 
 std::string ToCsv(const std::vector<Roof>& roofs) {
   std::string out =
-      "threads,peak_gflops,peak_source,sgemm_gflops,highway_gflops,dram_gbs,cache_gbs\n";
+      "threads,peak_gflops,peak_source,sgemm_gflops,highway_gflops,dram_gbs,cache_gbs,"
+      "fma_peak_gflops\n";
   for (const Roof& r : roofs) {
     out += std::to_string(r.threads) + "," + JsonNumber(r.peak_gflops()) + "," + r.peak_source() +
            "," + JsonNumber(r.sgemm_gflops) + "," + JsonNumber(r.highway_gflops) + "," +
-           JsonNumber(r.dram_gbs) + "," + JsonNumber(r.cache_gbs) + "\n";
+           JsonNumber(r.dram_gbs) + "," + JsonNumber(r.cache_gbs) + "," + JsonNumber(r.fma_gflops) +
+           "\n";
   }
   return out;
 }
@@ -223,8 +251,8 @@ int Run(int argc, char** argv) {
       "GEMM %d×%d×%d; triad over 3 arrays of %.0f MiB (DRAM) and of a quarter of L2 per "
       "thread (cache); best of %d\n\n",
       gemm_n, gemm_n, gemm_n, dram_bytes / 1048576.0, reps);
-  std::printf("%7s %12s %12s %12s %12s %12s\n", "threads", "peak GFLOP/s", "sgemm", "highway",
-              "DRAM GB/s", "L2 GB/s");
+  std::printf("%7s %12s %12s %12s %12s %12s %12s\n", "threads", "peak GFLOP/s", "sgemm", "highway",
+              "DRAM GB/s", "L2 GB/s", "FMA GFLOP/s");
   std::fflush(stdout);
 
   SquareGemm gemm(gemm_n);
@@ -232,15 +260,16 @@ int Run(int argc, char** argv) {
   size_t cache_floats = 0;
   for (int t = 1; t <= max_threads; ++t) {
     SetThreads(t);
-    Roof r{t, gemm.SgemmGflops(reps), gemm.HighwayGflops(reps), 0, 0};
+    Roof r{t, gemm.SgemmGflops(reps), gemm.HighwayGflops(reps), 0, 0, 0};
     r.dram_gbs = TriadGbs(dram_floats, 1, reps);
     // Three arrays in a quarter of each thread's L2 each (3/4 of L2 in all): they stay in L2.
     const long l2 = caches.l2 > 0 ? caches.l2 : 256 << 10;
     cache_floats = size_t(t) * (l2 / 4) / 4;
     r.cache_gbs = TriadGbs(cache_floats, 200, reps);
+    r.fma_gflops = FmaPeakGflops(reps);
     roofs.push_back(r);
-    std::printf("%7d %12.1f %12.1f %12.1f %12.1f %12.1f\n", t, r.peak_gflops(), r.sgemm_gflops,
-                r.highway_gflops, r.dram_gbs, r.cache_gbs);
+    std::printf("%7d %12.1f %12.1f %12.1f %12.1f %12.1f %12.1f\n", t, r.peak_gflops(),
+                r.sgemm_gflops, r.highway_gflops, r.dram_gbs, r.cache_gbs, r.fma_gflops);
     std::fflush(stdout);
   }
   SetThreads(max_threads);  // the JSON's threading line describes the largest count

@@ -1,0 +1,48 @@
+// The FMA peak: every thread runs independent fused multiply-adds on registers only, with enough
+// accumulators (16 vectors) to cover the FMA latency on two ports, so nothing but the FMA units
+// limits it. This is the ceiling a GEMM can approach, not reach; bench_roofs reports it beside
+// the GEMM roof. Compiled per Highway target and dispatched to the best, like the kernels.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "bench/fma_peak.cc"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace gpt2 {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Runs `iterations` rounds of 16 vector FMAs and returns a value that depends on all of them
+// (so the compiler keeps them); sets *flops to the work done.
+float FmaLoop(long iterations, double* flops) {
+  const hn::ScalableTag<float> d;
+  constexpr int kAccumulators = 16;
+  using V = decltype(hn::Zero(d));
+  V acc[kAccumulators];
+  for (int i = 0; i < kAccumulators; ++i) acc[i] = hn::Set(d, 0.001f * i);
+  const V mul = hn::Set(d, 0.999999f), add = hn::Set(d, 1e-7f);
+  for (long it = 0; it < iterations; ++it) {
+    for (int i = 0; i < kAccumulators; ++i) acc[i] = hn::MulAdd(acc[i], mul, add);
+  }
+  V sum = acc[0];
+  for (int i = 1; i < kAccumulators; ++i) sum = hn::Add(sum, acc[i]);
+  *flops = 2.0 * kAccumulators * hn::Lanes(d) * static_cast<double>(iterations);
+  return hn::GetLane(sum);
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace gpt2
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include "bench/fma_peak.h"
+
+namespace gpt2 {
+HWY_EXPORT(FmaLoop);
+
+float RunFmaLoop(long iterations, double* flops) {
+  return HWY_DYNAMIC_DISPATCH(FmaLoop)(iterations, flops);
+}
+}  // namespace gpt2
+#endif  // HWY_ONCE
