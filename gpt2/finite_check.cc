@@ -53,8 +53,15 @@ size_t FirstNonFinite(const float* values, size_t n) {
   for (long b = 0; b < blocks; ++b) {
     const size_t begin = static_cast<size_t>(b) * kBlock;
     const size_t end = std::min(n, begin + kBlock);
-    bool bad = false;
-    for (size_t i = begin; i < end; ++i) bad |= IsNonFinite(values[i]);
+    // The largest exponent field in the block, as integer maxima that vectorise (vpmaxud);
+    // the block holds a NaN or Inf exactly when it is all ones.
+    uint32_t max_exponent = 0;
+    for (size_t i = begin; i < end; ++i) {
+      uint32_t bits;
+      std::memcpy(&bits, &values[i], sizeof bits);
+      max_exponent = std::max(max_exponent, bits & 0x7F800000u);
+    }
+    const bool bad = max_exponent == 0x7F800000u;
     if (bad && b < first_bad_block) first_bad_block = b;
   }
   for (size_t i = static_cast<size_t>(first_bad_block) * kBlock; i < n; ++i) {
