@@ -8,6 +8,8 @@
 #define HWY_TARGET_INCLUDE "kernels/matmul/matmul_highway.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 
+#include <omp.h>
+
 #include "hwy/highway.h"
 #include "kernels/highway_gemm-inl.h"
 #include "kernels/matmul/matmul_bias.h"
@@ -17,9 +19,19 @@ namespace gpt2 {
 namespace HWY_NAMESPACE {
 
 constexpr int kBlockCols = 128;
-constexpr int kBlockRows = 256;
 
 int Blocks(int n, int block) { return (n + block - 1) / block; }
+
+// Rows of dweight per block. Each block packs its 128 columns of inp once and reuses them for
+// every row, so taller blocks pack less (768 rows: 2-12% faster than 256 at T=64 and T=1024 on
+// 2 threads), as long as there are at least two blocks per thread to share out.
+int WeightGradientBlockRows(int C, int OC) {
+  int rows = 768;
+  while (rows > 256 && Blocks(C, kBlockCols) * Blocks(OC, rows) < 2 * omp_get_max_threads()) {
+    rows /= 2;
+  }
+  return rows;
+}
 
 // out (B·T, OC) = inp (B·T, C) · weightᵀ + bias: B(p, n) = weight[n·C + p].
 void MatmulForward(float* out, const float* inp, const float* weight, const float* bias, int B,
@@ -47,11 +59,12 @@ void MatmulBackward(float* dinp, float* dweight, float* dbias, const float* dout
     Gemm(M, cols, OC, 1.0f, {dout, static_cast<size_t>(OC), 1},
          {weight + n0, static_cast<size_t>(C), 1}, dinp + n0, C);
   }
+  const int block_rows = WeightGradientBlockRows(C, OC);
 #pragma omp parallel for collapse(2) schedule(static)
   for (int nb = 0; nb < Blocks(C, kBlockCols); ++nb) {
-    for (int ob = 0; ob < Blocks(OC, kBlockRows); ++ob) {
+    for (int ob = 0; ob < Blocks(OC, block_rows); ++ob) {
       const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, C - n0);
-      const int o0 = ob * kBlockRows, rows = std::min(kBlockRows, OC - o0);
+      const int o0 = ob * block_rows, rows = std::min(block_rows, OC - o0);
       Gemm(rows, cols, M, 1.0f, {dout + o0, 1, static_cast<size_t>(OC)},
            {inp + n0, static_cast<size_t>(C), 1}, dweight + static_cast<size_t>(o0) * C + n0, C);
     }
