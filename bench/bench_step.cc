@@ -24,6 +24,7 @@
 #include "gpt2/init.h"
 #include "gpt2/json_text.h"
 #include "gpt2/main_guard.h"
+#include "gpt2/median.h"
 #include "gpt2/model.h"
 #include "gpt2/run_options.h"
 #include "gpt2/synthetic_data.h"
@@ -40,11 +41,9 @@ struct Stats {
   double median, min, max;
 };
 
-Stats Summarise(std::vector<double> ms) {
-  std::sort(ms.begin(), ms.end());
-  const size_t n = ms.size();
-  const double median = n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
-  return {median, ms.front(), ms.back()};
+Stats Summarise(const std::vector<double>& ms) {
+  return {Median(ms), *std::min_element(ms.begin(), ms.end()),
+          *std::max_element(ms.begin(), ms.end())};
 }
 
 // Runs `steps` training steps and returns each one's milliseconds; appends each loss to `losses`.

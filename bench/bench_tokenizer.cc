@@ -17,6 +17,7 @@
 #include "gpt2/file_io.h"
 #include "gpt2/flags.h"
 #include "gpt2/main_guard.h"
+#include "gpt2/median.h"
 #include "gpt2/pretokenizer.h"
 #include "kernels/error.h"
 
@@ -25,12 +26,6 @@ namespace {
 
 constexpr const char* kProgram = "bench_tokenizer";
 const std::string kSharedData = GPT2_SOURCE_DIR "/../shared/data/";
-
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
 
 uint64_t Checksum(const std::vector<int>& ids) {
   uint64_t sum = ids.size();
@@ -52,9 +47,7 @@ int Run(int argc, char** argv) {
   flags.Int("--reps", &reps, "timed passes per row");
   if (!flags.Parse(argc, argv)) return 0;
 
-  InputFile file(text_path);
-  std::string text(file.size(), '\0');
-  file.Read(text.data(), text.size(), "the text");
+  const std::string text = ReadFileContents(text_path);
   const BpeVocab vocab(encoder_path, vocab_path);
   std::printf("text: %s (%.2f MB)\nvocabulary: %d tokens, %d merges\n", text_path.c_str(),
               text.size() / 1e6, vocab.size(), vocab.merge_count());

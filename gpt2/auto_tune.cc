@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gpt2/file_io.h"
+#include "gpt2/median.h"
 #include "kernels/error.h"
 #include "kernels/highway_targets.h"
 #include "kernels/kernel_timing.h"
@@ -127,12 +128,6 @@ KernelTimes TimedStep(GPT2& model, DataLoader& data, const KernelSet& kernels) {
   model.Backward(timed);
   model.Update(timed, kNoChange, 1);
   return KernelSeconds();
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 }  // namespace

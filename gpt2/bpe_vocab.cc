@@ -24,13 +24,6 @@ const std::array<int, 324> kByteOfCodePoint = [] {
   return byte_of;
 }();
 
-std::string ReadWholeFile(const std::string& path) {
-  InputFile file(path);
-  std::string text(file.size(), '\0');
-  file.Read(text.data(), text.size(), "the file");
-  return text;
-}
-
 // The raw bytes a token spelled in GPT-2's alphabet stands for; false if it uses another character.
 bool AlphabetToBytes(std::string_view spelled, std::string* bytes) {
   bytes->clear();
@@ -54,7 +47,7 @@ BpeVocab::BpeVocab(const std::string& encoder_json_path, const std::string& voca
 }
 
 void BpeVocab::LoadEncoder(const std::string& path) {
-  const auto members = ReadStringToIntObject(ReadWholeFile(path), path);
+  const auto members = ReadStringToIntObject(ReadFileContents(path), path);
   if (members.empty()) throw Error(path + ": encoder has no tokens");
   if (members.size() > 65536) {
     throw Error(path + ": " + std::to_string(members.size()) +
@@ -93,7 +86,7 @@ void BpeVocab::LoadEncoder(const std::string& path) {
 }
 
 void BpeVocab::LoadMerges(const std::string& path) {
-  const std::string text = ReadWholeFile(path);
+  const std::string text = ReadFileContents(path);
   int line_number = 0, rank = 0;
   std::string left, right;
   for (size_t start = 0; start < text.size();) {

@@ -39,6 +39,13 @@ void InputFile::Seek(size_t offset) {
   }
 }
 
+std::string ReadFileContents(const std::string& path) {
+  InputFile file(path);
+  std::string bytes(file.size(), '\0');
+  file.Read(bytes.data(), bytes.size(), "the file");
+  return bytes;
+}
+
 void SaveAtomically(const std::string& path, const std::function<void(std::FILE*)>& write) {
   std::string temp_path = path + ".tmp.XXXXXX";
   std::vector<char> name(temp_path.begin(), temp_path.end());

@@ -30,6 +30,9 @@ class InputFile {
   size_t size_ = 0;
 };
 
+// The whole file as bytes. Throws gpt2::Error naming `path` if it cannot be opened or read.
+std::string ReadFileContents(const std::string& path);
+
 // Calls write(file) on PATH.tmp.XXXXXX beside `path`, then fsyncs and renames it over `path`.
 // Throws gpt2::Error naming `path` (a missing directory, a full disk, ...); the old file, if any,
 // is left as it was.

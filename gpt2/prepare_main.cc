@@ -70,13 +70,6 @@ class ShardWriter {
   std::vector<std::string> files_;
 };
 
-std::string ReadText(const std::string& path) {
-  InputFile file(path);
-  std::string text(file.size(), '\0');
-  file.Read(text.data(), text.size(), "the text");
-  return text;
-}
-
 // The documents of one input: the whole file, or its paragraphs. A paragraph keeps the blank
 // line that ends it, so the documents concatenated are the file.
 std::vector<std::string_view> SplitDocuments(std::string_view text, bool paragraphs) {
@@ -184,7 +177,7 @@ int Run(int argc, char** argv) {
     }
   };
   for (const std::string& input : o.inputs) {
-    const std::string text = ReadText(input);
+    const std::string text = ReadFileContents(input);
     for (const std::string_view document : SplitDocuments(text, o.documents == "paragraph")) {
       ++documents;
       add(vocab.end_of_text());

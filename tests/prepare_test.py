@@ -45,11 +45,17 @@ def reference_ids(path):
     return [int(x) for x in out.split()]
 
 
-def write_tiny_vocab(folder):
-    """The 256 single bytes and <|endoftext|>, no merges: enough to run gpt2_prepare."""
+def gpt2_byte_alphabet():
+    """{byte: character} as GPT-2's files spell bytes: printable Latin-1 as itself, the other
+    bytes as U+0100 onwards in byte order."""
     printable = [b for b in range(256) if 33 <= b <= 126 or 161 <= b <= 172 or b >= 174]
     extra = iter(range(256, 512))
-    spell = {b: chr(b) if b in printable else chr(next(extra)) for b in range(256)}
+    return {b: chr(b) if b in printable else chr(next(extra)) for b in range(256)}
+
+
+def write_tiny_vocab(folder):
+    """The 256 single bytes and <|endoftext|>, no merges: enough to run gpt2_prepare."""
+    spell = gpt2_byte_alphabet()
     entries = [f'"{spell[b]}": {b}' if spell[b] not in '"\\' else f'"\\{spell[b]}": {b}'
                for b in range(256)] + ['"<|endoftext|>": 256']
     with open(os.path.join(folder, "encoder.json"), "w", encoding="utf-8") as f:
@@ -180,9 +186,7 @@ class ReferenceTest(unittest.TestCase):
             data = f.read()
         magic, version, size, eot = struct.unpack("<4I", data[:16])
         self.assertEqual((magic, version, size, eot), (20240328, 2, 50257, EOT))
-        printable = [b for b in range(256) if 33 <= b <= 126 or 161 <= b <= 172 or b >= 174]
-        extra = iter(range(256, 512))
-        byte_of = {(chr(b) if b in printable else chr(next(extra))): b for b in range(256)}
+        byte_of = {char: b for b, char in gpt2_byte_alphabet().items()}
         with open(ENCODER, encoding="utf-8") as f:
             encoder = json.load(f)
         expected = [b""] * size
