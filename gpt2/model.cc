@@ -178,8 +178,7 @@ void GPT2::Update(const KernelSet& kernels, const AdamwConfig& adamw, int step) 
 }
 
 void GPT2::ResetOptimizerState() {
-  if (m_memory_.data() == nullptr) return;
-  m_memory_.Zero();
+  m_memory_.Zero();  // a model without optimizer state has empty buffers, which Zero skips
   v_memory_.Zero();
 }
 
