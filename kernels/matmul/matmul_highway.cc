@@ -60,9 +60,12 @@ void MatmulBackward(float* dinp, float* dweight, float* dbias, const float* dout
          {weight + n0, static_cast<size_t>(C), 1}, dinp + n0, C);
   }
   const int block_rows = WeightGradientBlockRows(C, OC);
+  // Row blocks outer: consecutive blocks of a thread share one slice of dout, which then stays
+  // in L2 (the LM head's dout is 51 MB; walking column blocks outer re-read all of it from
+  // memory per column block: 457 -> 359 ms at 1 thread).
 #pragma omp parallel for collapse(2) schedule(static)
-  for (int nb = 0; nb < Blocks(C, kBlockCols); ++nb) {
-    for (int ob = 0; ob < Blocks(OC, block_rows); ++ob) {
+  for (int ob = 0; ob < Blocks(OC, block_rows); ++ob) {
+    for (int nb = 0; nb < Blocks(C, kBlockCols); ++nb) {
       const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, C - n0);
       const int o0 = ob * block_rows, rows = std::min(block_rows, OC - o0);
       Gemm(rows, cols, M, 1.0f, {dout + o0, 1, static_cast<size_t>(OC)},
