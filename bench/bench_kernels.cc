@@ -270,7 +270,7 @@ Prepared<Real> Prepare(KernelId id, const Table& k, const Shape& s, size_t adamw
       Real *params = buf.Floats(n), *grads = buf.Floats(n, -1e-3, 1e-3);
       Real *m = buf.Floats(n, 0, 0), *v = buf.Floats(n, 0, 0);
       Bind(p, k.adamw_update, cost.adamw_update, params, grads, m, v, n, 1e-4f, 0.9f, 0.999f, 1e-8f,
-           0.0f, 1);
+           0.0f, 1, false);
       p.outputs = {{params, n}, {m, n}, {v, n}};
       break;
     }

@@ -48,7 +48,7 @@ Stats Summarise(const std::vector<double>& ms) {
 
 // Runs `steps` training steps and returns each one's milliseconds; appends each loss to `losses`.
 std::vector<double> TimeSteps(GPT2& model, const KernelSet& kernels, DataLoader& data, int steps,
-                              int* step_counter, std::vector<float>* losses) {
+                              bool fuse_grad_reset, int* step_counter, std::vector<float>* losses) {
   std::vector<double> ms;
   for (int i = 0; i < steps; ++i) {
     const auto start = std::chrono::steady_clock::now();
@@ -56,7 +56,7 @@ std::vector<double> TimeSteps(GPT2& model, const KernelSet& kernels, DataLoader&
     model.Forward(kernels, data.inputs(), data.targets());
     model.ZeroGrad();
     model.Backward(kernels);
-    model.Update(kernels, AdamwConfig{}, ++*step_counter);
+    model.Update(kernels, AdamwConfig{}, ++*step_counter, fuse_grad_reset);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                      .count());
     losses->push_back(model.mean_loss());
@@ -137,23 +137,26 @@ int Run(int argc, char** argv) {
     const KernelSpec tuned = AutoTuneKernels(model, data, threads, {run.tune_cache, run.retune});
     kernels = ResolveKernels(run, &tuned);
   }
+  const bool fuse = !run.separate_grad_reset;
   std::printf("model: GPT-2 %s, B=%d T=%d\nthreads: %s\npinning: %s\nsimd: %s\n%s",
               DescribeConfig(config).c_str(), B, T, DescribeThreading().c_str(),
               DescribePinning().c_str(), DescribeHighway().c_str(), kernels.Describe().c_str());
+  std::printf("gradient reset: %s\n", DescribeGradReset(run).c_str());
   std::fflush(stdout);
 
   int step = 0;
   std::vector<float> losses;
   std::printf("warm-up: %d steps\n", warmup);
   std::fflush(stdout);
-  TimeSteps(model, kernels, data, warmup, &step, &losses);
+  TimeSteps(model, kernels, data, warmup, fuse, &step, &losses);
   std::printf("timing: %d steps\n", steps);
   std::fflush(stdout);
-  const Stats plain = Summarise(TimeSteps(model, kernels, data, steps, &step, &losses));
+  const Stats plain = Summarise(TimeSteps(model, kernels, data, steps, fuse, &step, &losses));
   ResetKernelTimes();
   std::printf("breakdown: %d steps with every kernel call timed\n", steps);
   std::fflush(stdout);
-  const Stats timed = Summarise(TimeSteps(model, Instrument(kernels), data, steps, &step, &losses));
+  const Stats timed =
+      Summarise(TimeSteps(model, Instrument(kernels), data, steps, fuse, &step, &losses));
   const Breakdown b = PerStep(steps, peak_gflops, peak_gbs);
 
   const double tokens = static_cast<double>(B) * T;
@@ -208,6 +211,7 @@ int Run(int argc, char** argv) {
         ",\n  \"B\": " + std::to_string(B) + ", \"T\": " + std::to_string(T) +
         ",\n  \"family\": " + JsonString(family) +
         ",\n  \"kernels\": " + JsonString(kernels.Summary()) +
+        ",\n  \"grad_reset\": " + JsonString(fuse ? "fused" : "separate") +
         ",\n  \"threads\": " + std::to_string(threads) +
         ",\n  \"pinning\": " + JsonString(DescribePinning()) +
         ",\n  \"simd\": " + JsonString(DescribeHighway()) +

@@ -111,7 +111,8 @@ void GPT2::Forward(const KernelSet& kernels, const int* inputs, const int* targe
 }
 
 void GPT2::ZeroGrad() {
-  grads_memory_.Zero();
+  if (!param_grads_are_zero_) grads_memory_.Zero();
+  param_grads_are_zero_ = false;  // Backward is about to accumulate into them
   grads_acts_memory_.Zero();
 }
 
@@ -170,11 +171,13 @@ void GPT2::Backward(const KernelSet& kernels) {
   k.encoder_backward(g.wte, g.wpe, d.encoded, inputs_.data(), B, T, C);
 }
 
-void GPT2::Update(const KernelSet& kernels, const AdamwConfig& adamw, int step) {
+void GPT2::Update(const KernelSet& kernels, const AdamwConfig& adamw, int step,
+                  bool fuse_grad_reset) {
   if (m_memory_.data() == nullptr) throw Error("this model was built without optimizer state");
   kernels.fn.adamw_update(params_memory_.data(), grads_memory_.data(), m_memory_.data(),
                           v_memory_.data(), params_memory_.size(), adamw.lr, adamw.beta1,
-                          adamw.beta2, adamw.eps, adamw.weight_decay, step);
+                          adamw.beta2, adamw.eps, adamw.weight_decay, step, fuse_grad_reset);
+  param_grads_are_zero_ = fuse_grad_reset;
 }
 
 void GPT2::ResetOptimizerState() {

@@ -61,11 +61,15 @@ class GPT2 {
   // Probabilities (Vp entries, V real) for sequence b at position t of the last Forward.
   const float* probs_at(int b, int t) const;
 
+  // Zeroes the parameter and activation gradients, skipping the parameter gradients when the
+  // last Update already did (fuse_grad_reset).
   void ZeroGrad();
   // Gradients of the mean loss of the last Forward, which must have had targets.
   void Backward(const KernelSet& kernels);
-  // One AdamW step; `step` counts from 1.
-  void Update(const KernelSet& kernels, const AdamwConfig& adamw, int step);
+  // One AdamW step; `step` counts from 1. With fuse_grad_reset the AdamW pass also zeroes the
+  // parameter gradients (so grads() reads zeros afterwards) and the next ZeroGrad skips them.
+  void Update(const KernelSet& kernels, const AdamwConfig& adamw, int step,
+              bool fuse_grad_reset = false);
   // Zeroes AdamW's m and v, as before the first Update (after steps taken only to time kernels).
   void ResetOptimizerState();
 
@@ -78,6 +82,7 @@ class GPT2 {
   ActivationTensors acts_, grads_acts_;
   std::vector<int> inputs_, targets_;
   bool have_targets_ = false;
+  bool param_grads_are_zero_ = false;  // set by a fused Update, cleared by ZeroGrad
   float mean_loss_ = -1.0f;
 };
 

@@ -25,6 +25,9 @@ void AddRunFlags(Flags& flags, RunOptions* options) {
   flags.String("--tune-cache", &options->tune_cache,
                "with --kernels auto: the cache file (default: $GPT2_TUNE_CACHE, else "
                "~/.cache/gpt2-kernels/auto_kernels.txt)");
+  flags.Bool("--separate-grad-reset", &options->separate_grad_reset,
+             "zero the parameter gradients in a pass of their own, as llm.c does, instead of "
+             "inside AdamW's pass (the unfused path, to measure what fusing buys)");
   options->threads = omp_get_num_procs();
   flags.Int("--threads", &options->threads, "OpenMP and OpenBLAS threads", 1);
   flags.String(
@@ -34,6 +37,11 @@ void AddRunFlags(Flags& flags, RunOptions* options) {
         for (const std::string& n : HighwayTargetNames()) names += (names.empty() ? "" : ", ") + n;
         return names.empty() ? std::string("not built") : names;
       }() + "; default: $GPT2_HWY_TARGET, else the best)");
+}
+
+std::string DescribeGradReset(const RunOptions& options) {
+  return options.separate_grad_reset ? "a separate pass (--separate-grad-reset)"
+                                     : "fused into adamw_update";
 }
 
 bool IsAutoKernels(const RunOptions& options) { return options.family == kAutoFamily; }

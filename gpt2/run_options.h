@@ -18,7 +18,11 @@ struct RunOptions {
   std::string hwy_target;              // --hwy-target; empty: $GPT2_HWY_TARGET, else the best
   bool retune = false;                 // --retune: time again for --kernels auto
   std::string tune_cache;              // --tune-cache; empty: gpt2/auto_tune.h's default
+  bool separate_grad_reset = false;    // --separate-grad-reset: not fused into AdamW
 };
+
+// "fused into adamw_update" or "a separate pass", for the line each binary prints.
+std::string DescribeGradReset(const RunOptions& options);
 
 // True for --kernels auto, whose table is known only once the model exists (gpt2/auto_tune.h).
 bool IsAutoKernels(const RunOptions& options);

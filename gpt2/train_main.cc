@@ -143,7 +143,9 @@ void WriteJson(const std::string& path, const TrainOptions& options, const GPT2&
   out += "  \"num_parameters\": " + std::to_string(model.num_parameters()) + ",\n";
   out += "  \"B\": " + std::to_string(options.B) + ", \"T\": " + std::to_string(options.T) + ",\n";
   out += "  \"threads\": " + std::to_string(threads) + ",\n";
-  out += "  \"kernels\": " + JsonString(kernels.Summary()) + ",\n  \"steps\": [";
+  out += "  \"kernels\": " + JsonString(kernels.Summary()) + ",\n";
+  out += "  \"grad_reset\": " + JsonString(options.run.separate_grad_reset ? "separate" : "fused") +
+         ",\n  \"steps\": [";
   for (size_t i = 0; i < steps.size(); ++i) {
     out += std::string(i ? "," : "") + "\n    {\"step\": " + std::to_string(steps[i].step) +
            ", \"loss\": " + JsonNumber(steps[i].loss) + ", \"ms\": " + JsonNumber(steps[i].ms) +
@@ -302,6 +304,7 @@ int Run(int argc, char** argv) {
   std::printf("train data: %s\n", train->Describe().c_str());
   std::printf("val data: %s\n", val ? val->Describe().c_str() : "none");
   std::fputs(kernels.Describe().c_str(), stdout);
+  std::printf("gradient reset: %s\n", DescribeGradReset(o.run).c_str());
   std::fflush(stdout);
 
   std::vector<StepRecord> steps;
@@ -392,7 +395,7 @@ int Run(int argc, char** argv) {
     model.ZeroGrad();
     model.Backward(kernels);
     if (full_check) stop_on(FindNonFiniteGradients(model), done);
-    model.Update(kernels, o.adamw, done);
+    model.Update(kernels, o.adamw, done, !o.run.separate_grad_reset);
     const auto end = std::chrono::steady_clock::now();
     const double ms = std::chrono::duration<double, std::milli>(end - start).count();
     steps.push_back({done, model.mean_loss(), ms});

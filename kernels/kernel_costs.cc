@@ -93,10 +93,11 @@ KernelCost CrossentropySoftmaxBackward(float*, const float*, const float*, const
   return {3 * BTV, kF * (BTV + 2 * BTV + 2 * BT)};
 }
 
-KernelCost AdamwUpdate(float*, const float*, float*, float*, size_t n, float, float, float, float,
-                       float, int) {
-  // Reads the gradient; reads and writes the parameter and both moments.
-  return {16.0 * n, kF * 7 * double(n)};
+KernelCost AdamwUpdate(float*, float*, float*, float*, size_t n, float, float, float, float, float,
+                       int, bool zero_grads) {
+  // Reads the gradient (and writes it back as zeros when fused with the reset); reads and writes
+  // the parameter and both moments.
+  return {16.0 * n, kF * (zero_grads ? 8 : 7) * double(n)};
 }
 
 CostTable MakeCostTable() {

@@ -62,10 +62,12 @@ using CrossentropySoftmaxBackwardFn = void (*)(float* dlogits, const float* dlos
                                                const float* probs, const int* targets, int B, int T,
                                                int V, int Vp);
 // One AdamW step over n parameters at step t (1-based): bias-corrected moments, decoupled
-// weight decay: p -= lr * (m̂ / (sqrt(v̂) + eps) + weight_decay * p).
-using AdamwUpdateFn = void (*)(float* params, const float* grads, float* m, float* v, size_t n,
-                               float lr, float beta1, float beta2, float eps, float weight_decay,
-                               int t);
+// weight decay: p -= lr * (m̂ / (sqrt(v̂) + eps) + weight_decay * p). With zero_grads it then
+// sets grads to 0: the next step's gradient reset, fused into the pass that already streams the
+// gradients, so the model skips a separate 0.5 GB memset (GPT2::Update).
+using AdamwUpdateFn = void (*)(float* params, float* grads, float* m, float* v, size_t n, float lr,
+                               float beta1, float beta2, float eps, float weight_decay, int t,
+                               bool zero_grads);
 
 // The single list of kernels: X(name, function-pointer type, one-line description).
 // Everything that enumerates kernels (the kernel table, names, printing, benchmarks) expands it.

@@ -220,22 +220,32 @@ TEST_P(ElementwiseTest, CrossentropyOfZeroProbabilityIsInfinite) {
 TEST_P(ElementwiseTest, AdamwStep) {
   if (!table().adamw_update) GTEST_SKIP() << "no adamw in this family";
   const size_t n = BT() * shape().C;
-  auto params = RandomVector<float>(n, 1), m = RandomVector<float>(n, 2, -1e-3, 1e-3);
-  auto v = RandomVector<float>(n, 3, 0, 1e-6);
-  const auto grads = RandomVector<float>(n, 4, -1e-2, 1e-2);
-  std::vector<double> e_params = ToDouble(params), e_m = ToDouble(m), e_v = ToDouble(v);
-  const auto gd = ToDouble(grads);
+  const auto params0 = RandomVector<float>(n, 1), m0 = RandomVector<float>(n, 2, -1e-3, 1e-3);
+  const auto v0 = RandomVector<float>(n, 3, 0, 1e-6);
+  const auto grads0 = RandomVector<float>(n, 4, -1e-2, 1e-2);
+  std::vector<double> e_params = ToDouble(params0), e_m = ToDouble(m0), e_v = ToDouble(v0);
+  auto gd = ToDouble(grads0);
   const float lr = 1e-3f;
-  table().adamw_update(params.data(), grads.data(), m.data(), v.data(), n, lr, 0.9f, 0.999f, 1e-8f,
-                       0.1f, 3);
   AdamwUpdateNaive(e_params.data(), gd.data(), e_m.data(), e_v.data(), n, lr, 0.9f, 0.999f, 1e-8f,
-                   0.1f, 3);
-  // m = β1·m + (1−β1)·g can cancel, so its error scales with the terms' sizes (bounded here by
-  // 1e-3 and 1e-2·0.1); v's terms are both positive. A step moves p by about lr·(1 + wd·|p|),
-  // rounded to a few ulp, on top of p's own ulp.
-  EXPECT_TRUE(AllClose("m", m.data(), e_m.data(), n, 4 * u * 2e-3, 4 * u));
-  EXPECT_TRUE(AllClose("v", v.data(), e_v.data(), n, 0, 4 * u));
-  EXPECT_TRUE(AllClose("params", params.data(), e_params.data(), n, 16 * u * lr * 2, 4 * u));
+                   0.1f, 3, false);
+  std::vector<float> unfused_params;
+  for (const bool zero_grads : {false, true}) {
+    SCOPED_TRACE(zero_grads ? "fused with the gradient reset" : "gradients kept");
+    auto params = params0, m = m0, v = v0, grads = grads0;
+    table().adamw_update(params.data(), grads.data(), m.data(), v.data(), n, lr, 0.9f, 0.999f,
+                         1e-8f, 0.1f, 3, zero_grads);
+    // m = β1·m + (1−β1)·g can cancel, so its error scales with the terms' sizes (bounded here
+    // by 1e-3 and 1e-2·0.1); v's terms are both positive. A step moves p by about
+    // lr·(1 + wd·|p|), rounded to a few ulp, on top of p's own ulp.
+    EXPECT_TRUE(AllClose("m", m.data(), e_m.data(), n, 4 * u * 2e-3, 4 * u));
+    EXPECT_TRUE(AllClose("v", v.data(), e_v.data(), n, 0, 4 * u));
+    EXPECT_TRUE(AllClose("params", params.data(), e_params.data(), n, 16 * u * lr * 2, 4 * u));
+    // The reset comes after the update, so it changes nothing else, bit for bit.
+    if (!zero_grads) unfused_params = params;
+    if (zero_grads) EXPECT_EQ(params, unfused_params);
+    const std::vector<float> expected_grads = zero_grads ? std::vector<float>(n, 0.0f) : grads0;
+    EXPECT_EQ(grads, expected_grads);
+  }
 }
 
 const Shape kShapes[] = {{"gpt2", 4, 64, 768, 50257, 50304},

@@ -6,8 +6,10 @@
 // (reference_test), so two fp32 families should be within a few times that: we allow 1e-4 of
 // the tensor's largest magnitude per gradient element and 1e-4 on losses of about 6, a 30×
 // margin that any real bug (a missing term, a wrong index) exceeds by orders of magnitude.
+// Fusing the gradient reset into AdamW is checked bit for bit: it must change nothing else.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,10 +30,13 @@ const std::string kFixtures = GPT2_SOURCE_DIR "/tests/fixtures/";
 struct TrainingRun {
   std::vector<float> losses;
   std::vector<float> first_grads;
+  std::vector<float> last_grads;  // after the last Backward, before its Update
+  bool grads_zero_after_update = true;
 };
 
-// `steps` AdamW steps on the fixture's batch with one family's kernels.
-TrainingRun Train(const std::string& family, int threads, int steps) {
+// `steps` AdamW steps on the fixture's batch with one family's kernels; fuse_grad_reset as in
+// GPT2::Update.
+TrainingRun Train(const std::string& family, int threads, int steps, bool fuse_grad_reset = false) {
   SetThreads(threads);
   const CheckpointHeader header = ReadCheckpointHeader(kFixtures + "tiny_model.bin");
   const TensorArchive reference(kFixtures + "tiny_reference.bin");
@@ -50,7 +55,13 @@ TrainingRun Train(const std::string& family, int threads, int steps) {
     if (step == 1) {
       run.first_grads.assign(model.grads_memory(), model.grads_memory() + model.num_parameters());
     }
-    model.Update(kernels, AdamwConfig{1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f}, step);
+    if (step == steps) {
+      run.last_grads.assign(model.grads_memory(), model.grads_memory() + model.num_parameters());
+    }
+    model.Update(kernels, AdamwConfig{1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f}, step, fuse_grad_reset);
+    const float* grads = model.grads_memory();
+    run.grads_zero_after_update &=
+        std::all_of(grads, grads + model.num_parameters(), [](float g) { return g == 0.0f; });
   }
   SetThreads(1);
   return run;
@@ -70,6 +81,20 @@ TEST_P(FamilyTrainingTest, TracksNaiveOverTenSteps) {
   const double scale = MaxAbs(naive.first_grads.data(), naive.first_grads.size());
   EXPECT_TRUE(AllClose("gradients after one step", run.first_grads.data(), naive.first_grads.data(),
                        naive.first_grads.size(), 1e-4 * scale, 0));
+}
+
+// Fusing the gradient reset into AdamW must change nothing but where the zeros are written: the
+// same losses and gradients bit for bit, with the gradients really zero after each fused Update
+// (and not after a plain one, or the check would prove nothing).
+TEST_P(FamilyTrainingTest, GradientResetFusedIntoAdamwChangesNothing) {
+  const auto& [family, threads] = GetParam();
+  const TrainingRun separate = Train(family, threads, 4, false);
+  const TrainingRun fused = Train(family, threads, 4, true);
+  EXPECT_EQ(fused.losses, separate.losses);
+  EXPECT_EQ(fused.first_grads, separate.first_grads);
+  EXPECT_EQ(fused.last_grads, separate.last_grads);
+  EXPECT_TRUE(fused.grads_zero_after_update);
+  EXPECT_FALSE(separate.grads_zero_after_update);
 }
 
 TEST_P(FamilyTrainingTest, RunsAreBitwiseReproducible) {

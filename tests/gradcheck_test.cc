@@ -254,11 +254,11 @@ TEST(AdamwNaive, BiasCorrectionGivesSignSizedStepsForAConstantGradient) {
   const size_t n = 37;
   const float lr = 1e-2f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f, wd = 0.1f;
   Vec params = RandomVector<double>(n, 1), expected = params;
-  const Vec grads = RandomVector<double>(n, 2, -0.01, 0.01);
+  Vec grads = RandomVector<double>(n, 2, -0.01, 0.01);
   Vec m(n, 0.0), v(n, 0.0);
   for (int t = 1; t <= 5; ++t) {
     AdamwUpdateNaive(params.data(), grads.data(), m.data(), v.data(), n, lr, beta1, beta2, eps, wd,
-                     t);
+                     t, false);
     for (size_t i = 0; i < n; ++i) {
       const double g = grads[i];
       expected[i] -= static_cast<double>(lr) * (g / (std::fabs(g) + static_cast<double>(eps)) +

@@ -13,8 +13,8 @@ namespace gpt2 {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-void AdamwUpdate(float* params, const float* grads, float* m, float* v, size_t n, float lr,
-                 float beta1, float beta2, float eps, float weight_decay, int t) {
+void AdamwUpdate(float* params, float* grads, float* m, float* v, size_t n, float lr, float beta1,
+                 float beta2, float eps, float weight_decay, int t, bool zero_grads) {
   const hn::ScalableTag<float> d;
   const size_t lanes = hn::Lanes(d);
   const float m_scale = static_cast<float>(1.0 / (1.0 - std::pow(double{beta1}, t)));
@@ -36,9 +36,12 @@ void AdamwUpdate(float* params, const float* grads, float* m, float* v, size_t n
     const auto v_hat = hn::Mul(v1, vv_scale);
     const auto step = hn::MulAdd(vwd, p, hn::Div(m_hat, hn::Add(hn::Sqrt(v_hat), veps)));
     hn::StoreU(hn::NegMulAdd(vlr, step, p), d, params + i);
+    // The gradient's line is in cache already: zeroing it here costs no extra read, where the
+    // separate reset is a 0.5 GB pass of its own (50 ms a step at 1 thread, d12).
+    if (zero_grads) hn::StoreU(hn::Zero(d), d, grads + i);
   }
   AdamwUpdateNaive(params + vector_end, grads + vector_end, m + vector_end, v + vector_end,
-                   n - vector_end, lr, beta1, beta2, eps, weight_decay, t);
+                   n - vector_end, lr, beta1, beta2, eps, weight_decay, t, zero_grads);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -52,9 +55,11 @@ namespace gpt2 {
 HWY_EXPORT(AdamwUpdate);
 
 namespace {
-void AdamwUpdateHighway(float* params, const float* grads, float* m, float* v, size_t n, float lr,
-                        float beta1, float beta2, float eps, float weight_decay, int t) {
-  HWY_DYNAMIC_DISPATCH(AdamwUpdate)(params, grads, m, v, n, lr, beta1, beta2, eps, weight_decay, t);
+void AdamwUpdateHighway(float* params, float* grads, float* m, float* v, size_t n, float lr,
+                        float beta1, float beta2, float eps, float weight_decay, int t,
+                        bool zero_grads) {
+  HWY_DYNAMIC_DISPATCH(AdamwUpdate)
+  (params, grads, m, v, n, lr, beta1, beta2, eps, weight_decay, t, zero_grads);
 }
 }  // namespace
 
