@@ -19,6 +19,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -29,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "gpt2/buffer.h"
 #include "gpt2/flags.h"
 #include "gpt2/main_guard.h"
 #include "gpt2/rng.h"
@@ -75,8 +77,10 @@ template <typename Real>
 class Buffers {
  public:
   Real* Floats(size_t n, double lo = -1, double hi = 1) {
-    store_.emplace_back(n);
-    Real* data = store_.back().data();
+    // The model's own allocator (huge pages for large blocks), so a kernel here sees the same
+    // TLB behaviour as in a training step.
+    store_.emplace_back(static_cast<Real*>(AllocateZeroed(n * sizeof(Real), "benchmark inputs")));
+    Real* data = store_.back().get();
     const uint64_t seed = static_cast<uint64_t>(store_.size()) << 40;  // disjoint streams
 #pragma omp parallel for schedule(static)
     for (size_t i = 0; i < n; ++i) {  // parallel: also first-touches each page on its thread
@@ -93,7 +97,10 @@ class Buffers {
   }
 
  private:
-  std::vector<std::vector<Real>> store_;
+  struct Free {
+    void operator()(Real* p) const { std::free(p); }
+  };
+  std::vector<std::unique_ptr<Real[], Free>> store_;
   std::vector<std::vector<int>> tokens_;
 };
 

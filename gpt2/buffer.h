@@ -7,6 +7,11 @@
 
 namespace gpt2 {
 
+// `bytes` of zeroed memory, 64-byte aligned; blocks of 2 MiB or more are 2 MiB-aligned and
+// backed by transparent huge pages where the kernel allows. Free with std::free. Throws
+// gpt2::Error naming `what` if the memory cannot be had.
+void* AllocateZeroed(size_t bytes, const char* what);
+
 class FloatBuffer {
  public:
   FloatBuffer() = default;
