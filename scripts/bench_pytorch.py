@@ -28,7 +28,10 @@ import time
 # GPT-2 124M, as llm.c's d12: the vocabulary is padded to Vp = 50304 (a multiple of 128) like
 # our C++ code, so wte and the LM head have the same shapes and cost; the padded logit columns
 # are dropped before the loss, so the padded rows of wte get zero gradient and stay zero.
-L, C, NH, V, VP, MAX_T = 12, 768, 12, 50257, 50304, 1024
+# --model picks L, C and NH (llm.c's d12 and d24); the vocabulary and context are the same.
+MODELS = {"d12": (12, 768, 12), "d24": (24, 1024, 16)}
+L, C, NH = MODELS["d12"]
+V, VP, MAX_T = 50257, 50304, 1024
 LR, BETAS, EPS, WEIGHT_DECAY = 1e-4, (0.9, 0.999), 1e-8, 0.0  # llm.c's and gpt2_train's AdamW
 SEED = 1337
 
@@ -79,6 +82,8 @@ def parse_args():
     ap.add_argument("--env", choices=("default", "tuned"), default="default",
                     help="environment to run in (default: default)")
     ap.add_argument("--json", metavar="FILE", help="write the results here (atomically)")
+    ap.add_argument("--model", choices=sorted(MODELS), default="d12",
+                    help="GPT-2 size (default d12, 124M; d24 is 350M)")
     ap.add_argument("-B", type=int_in(1), default=4, help="batch size (default 4)")
     ap.add_argument("-T", type=int_in(1, MAX_T), default=64, help="sequence length (default 64)")
     args = ap.parse_args()
@@ -129,6 +134,7 @@ def exit_not_installed(args, error):
 # ------------------------------------------------ start-up, before torch is loaded
 
 ARGS = parse_args()
+L, C, NH = MODELS[ARGS.model]
 if ARGS.env == "tuned":
     wanted = tuned_environment(ARGS.threads)
     if any(os.environ.get(k) != v for k, v in wanted.items()):
@@ -232,7 +238,7 @@ def main(args):
     threads = torch.get_num_threads()
     environment = relevant_environment()
     B, T, n = args.B, args.T, args.warmup + args.steps
-    print(f"pytorch {args.env}: GPT-2 d12 (L={L} C={C} NH={NH} V={V} Vp={VP}), B={B} T={T}, "
+    print(f"pytorch {args.env}: GPT-2 {args.model} (L={L} C={C} NH={NH} V={V} Vp={VP}), B={B} T={T}, "
           f"{threads} threads, torch {torch.__version__}, environment {environment}", flush=True)
 
     torch.manual_seed(SEED)
@@ -268,7 +274,8 @@ def main(args):
         write_json(args.json, {
             "program": "bench_pytorch", "env": args.env, "installed": True,
             "torch_version": torch.__version__, "threads": threads,
-            "environment": environment, "B": B, "T": T, "steps": args.steps,
+            "environment": environment, "model": args.model, "B": B, "T": T,
+            "steps": args.steps,
             "step_ms": {"median": round(median, 3), "min": round(min(times_ms), 3),
                         "max": round(max(times_ms), 3)},
             "tokens_per_s": round(tokens_per_s, 1), "losses": losses})
