@@ -130,10 +130,13 @@ inline void PackB(float* packed, const Strided& b, size_t k0, size_t kc, size_t 
 }
 
 // C[0..kRows) × [0..cols) += alpha · A[0..kRows) × [0..kc) · panel, panel = kc × (2 vectors).
+// With `overwrite`, C = bias + alpha · A · panel instead (bias: one value per column, or null
+// for zeros): the first K block writes C without reading it, so the caller needs no pass of its
+// own to initialise C.
 template <size_t kRows, class D>
 HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t k0,
                             const float* HWY_RESTRICT panel, float alpha, float* c, size_t ldc,
-                            size_t cols) {
+                            size_t cols, bool overwrite, const float* bias) {
   using V = decltype(hn::Zero(d));
   const size_t lanes = hn::Lanes(d);
   V acc0[kRows], acc1[kRows];
@@ -149,20 +152,28 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
   }
   const V valpha = hn::Set(d, alpha);
   if (cols == 2 * lanes) {
+    const V bias0 = bias ? hn::LoadU(d, bias) : hn::Zero(d);
+    const V bias1 = bias ? hn::LoadU(d, bias + lanes) : hn::Zero(d);
     for (size_t r = 0; r < kRows; ++r) {
       float* row = c + r * ldc;
-      hn::StoreU(hn::MulAdd(valpha, acc0[r], hn::LoadU(d, row)), d, row);
-      hn::StoreU(hn::MulAdd(valpha, acc1[r], hn::LoadU(d, row + lanes)), d, row + lanes);
+      const V old0 = overwrite ? bias0 : hn::LoadU(d, row);
+      const V old1 = overwrite ? bias1 : hn::LoadU(d, row + lanes);
+      hn::StoreU(hn::MulAdd(valpha, acc0[r], old0), d, row);
+      hn::StoreU(hn::MulAdd(valpha, acc1[r], old1), d, row + lanes);
     }
     return;
   }
   // A partial block at the right edge: spill to a buffer, add the valid columns only, so nothing
-  // past the end of C is read or written.
+  // past the end of C (or of bias) is read or written.
   HWY_ALIGN float spill[2 * hn::MaxLanes(d)];
   for (size_t r = 0; r < kRows; ++r) {
     hn::Store(acc0[r], d, spill);
     hn::Store(acc1[r], d, spill + lanes);
-    for (size_t j = 0; j < cols; ++j) c[r * ldc + j] += alpha * spill[j];
+    for (size_t j = 0; j < cols; ++j) {
+      float* out = c + r * ldc + j;
+      const float old = overwrite ? (bias ? bias[j] : 0.0f) : *out;
+      *out = old + alpha * spill[j];
+    }
   }
 }
 
@@ -171,22 +182,29 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
 template <size_t kMax, class D>
 HWY_INLINE void DispatchRows(size_t rows, D d, size_t kc, const Strided& a, size_t m0, size_t k0,
                              const float* HWY_RESTRICT panel, float alpha, float* c, size_t ldc,
-                             size_t cols) {
+                             size_t cols, bool overwrite, const float* bias) {
   if constexpr (kMax > 1) {
     if (rows < kMax) {
-      DispatchRows<kMax - 1>(rows, d, kc, a, m0, k0, panel, alpha, c, ldc, cols);
+      DispatchRows<kMax - 1>(rows, d, kc, a, m0, k0, panel, alpha, c, ldc, cols, overwrite, bias);
       return;
     }
   }
-  MicroKernel<kMax>(d, kc, a, m0, k0, panel, alpha, c, ldc, cols);
+  MicroKernel<kMax>(d, kc, a, m0, k0, panel, alpha, c, ldc, cols, overwrite, bias);
 }
 
-// Single-threaded; callers parallelise over independent blocks of C.
+// C = bias + alpha · A · B when `overwrite` (bias: N values, or null for zeros), else
+// C += alpha · A · B. Single-threaded; callers parallelise over independent blocks of C.
 inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, const Strided& b,
-                 float* c, size_t ldc) {
+                 float* c, size_t ldc, bool overwrite = false, const float* bias = nullptr) {
   const hn::ScalableTag<float> d;
   const size_t width = 2 * hn::Lanes(d);
   const size_t nc_max = std::max(width, kNc / width * width);
+  if (K == 0 && overwrite) {  // no K block to write C
+    for (size_t m = 0; m < M; ++m) {
+      for (size_t n = 0; n < N; ++n) c[m * ldc + n] = bias ? bias[n] : 0.0f;
+    }
+    return;
+  }
   float* packed = AlignedThreadScratch(kKc * (nc_max + width) + kKc * kGemmRows);
   float* a_strip = packed + kKc * (nc_max + width);
   const bool pack_a = a.row_stride == 1 && a.col_stride != 1;
@@ -195,6 +213,7 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
     for (size_t k0 = 0; k0 < K; k0 += kKc) {
       const size_t kc = std::min(kKc, K - k0);
       PackB(packed, b, k0, kc, n0, nc, N, width);
+      const bool first_k = k0 == 0;
       for (size_t m0 = 0; m0 < M; m0 += kGemmRows) {
         const size_t rows = std::min(kGemmRows, M - m0);
         Strided a_block = a;
@@ -210,7 +229,9 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
           const float* panel = packed + j * kc;
           float* cj = c + m0 * ldc + n0 + j;
           const size_t cols = std::min(width, nc - j);
-          DispatchRows<kGemmRows>(rows, d, kc, a_block, a_m0, a_k0, panel, alpha, cj, ldc, cols);
+          const float* bias_j = bias ? bias + n0 + j : nullptr;
+          DispatchRows<kGemmRows>(rows, d, kc, a_block, a_m0, a_k0, panel, alpha, cj, ldc, cols,
+                                  overwrite && first_k, bias_j);
         }
       }
     }

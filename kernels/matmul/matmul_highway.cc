@@ -40,12 +40,10 @@ void MatmulForward(float* out, const float* inp, const float* weight, const floa
 #pragma omp parallel for schedule(static)
   for (int nb = 0; nb < Blocks(OC, kBlockCols); ++nb) {
     const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, OC - n0);
-    float* c = out + n0;
-    for (int m = 0; m < M; ++m) {
-      for (int j = 0; j < cols; ++j) c[static_cast<size_t>(m) * OC + j] = bias ? bias[n0 + j] : 0;
-    }
+    // The bias goes in as the GEMM's starting value: no pass of its own over out.
     Gemm(M, cols, C, 1.0f, {inp, static_cast<size_t>(C), 1},
-         {weight + static_cast<size_t>(n0) * C, 1, static_cast<size_t>(C)}, c, OC);
+         {weight + static_cast<size_t>(n0) * C, 1, static_cast<size_t>(C)}, out + n0, OC,
+         /*overwrite=*/true, bias ? bias + n0 : nullptr);
   }
 }
 
