@@ -6,16 +6,19 @@ llm.c's defaults, then zero_grad(set_to_none=True)) on random-init weights and s
 in one of two environments:
 
   default  PyTorch as installed; only torch.set_num_threads(--threads) is called.
-  tuned    OMP_NUM_THREADS, OPENBLAS_NUM_THREADS and MKL_NUM_THREADS set to --threads, and
-           glibc's MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ to 4 GiB (why: TUNED in
-           the source). They are read when the process and its libraries load, so the script
-           re-executes itself with them set.
+  tuned    the best environment found for it: OMP_NUM_THREADS, OPENBLAS_NUM_THREADS and
+           MKL_NUM_THREADS set to --threads; glibc's MALLOC_MMAP_THRESHOLD_ and
+           MALLOC_TRIM_THRESHOLD_ at 4 GiB; Debian's OpenMP build of OpenBLAS instead of the
+           pthread one; and on a CPU with AVX-512, OPENBLAS_CORETYPE=SkylakeX (why: TUNED and
+           tuned_environment in the source). They are read when the process and its libraries
+           load, so the script re-executes itself with them set.
 
 Needs Debian's python3-torch, so run it with /usr/bin/python3. Without PyTorch it prints
 "PyTorch: not installed (...)" and exits 0, still writing --json with "installed": false.
 The JSON format is described in results/README.md (pytorch_<env>.json).
 """
 import argparse
+import glob
 import json
 import math
 import os
@@ -92,9 +95,47 @@ def parse_args():
     return args
 
 
+def cpu_has_avx512():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return any(line.startswith("flags") and " avx512f" in line for line in f)
+    except OSError:
+        return False
+
+
 def tuned_environment(threads):
+    """TUNED plus the thread counts, and two settings measured on a 2-core Zen 5 (d12, B=4,
+    T=64, median of 6 steps; the losses are the same to the printed digits):
+    - LD_LIBRARY_PATH to Debian's OpenMP build of OpenBLAS, which then serves torch's
+      libblas.so.3: its threads are libgomp's, the same pool as torch's own, where the pthread
+      build's threads and libgomp's spin against each other on the same cores (2 threads: 1361
+      -> 669 ms; OMP_WAIT_POLICY=passive alone gave 800 ms).
+    - OPENBLAS_CORETYPE=SkylakeX where the CPU has AVX-512: OpenBLAS 0.3.21 does not recognise
+      Zen 4/5 and would run its AVX2 (Haswell) kernels (1 thread: 1955 -> 1126 ms). On CPUs it
+      does recognise, SkylakeX is what it picks anyway."""
     n = str(threads)
-    return {"OMP_NUM_THREADS": n, "OPENBLAS_NUM_THREADS": n, "MKL_NUM_THREADS": n, **TUNED}
+    env = {"OMP_NUM_THREADS": n, "OPENBLAS_NUM_THREADS": n, "MKL_NUM_THREADS": n, **TUNED}
+    openmp_blas = sorted(glob.glob("/usr/lib/*/openblas-openmp/libblas.so.3"))
+    if openmp_blas:
+        folder = os.path.dirname(openmp_blas[0])
+        rest = os.environ.get("LD_LIBRARY_PATH", "")
+        if rest.split(":")[0] != folder:
+            env["LD_LIBRARY_PATH"] = folder + (":" + rest if rest else "")
+        else:
+            env["LD_LIBRARY_PATH"] = rest
+    if cpu_has_avx512():
+        env["OPENBLAS_CORETYPE"] = "SkylakeX"
+    return env
+
+
+def loaded_blas():
+    """The BLAS library files this process has mapped (which build torch really uses)."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "blas" in line and "/" in line}
+        return sorted(paths)
+    except OSError:
+        return []
 
 
 def relevant_environment():
@@ -239,7 +280,8 @@ def main(args):
     environment = relevant_environment()
     B, T, n = args.B, args.T, args.warmup + args.steps
     print(f"pytorch {args.env}: GPT-2 {args.model} (L={L} C={C} NH={NH} V={V} Vp={VP}), B={B} T={T}, "
-          f"{threads} threads, torch {torch.__version__}, environment {environment}", flush=True)
+          f"{threads} threads, torch {torch.__version__}, environment {environment}, "
+          f"BLAS {loaded_blas()}", flush=True)
 
     torch.manual_seed(SEED)
     model = GPT2()
@@ -274,7 +316,8 @@ def main(args):
         write_json(args.json, {
             "program": "bench_pytorch", "env": args.env, "installed": True,
             "torch_version": torch.__version__, "threads": threads,
-            "environment": environment, "model": args.model, "B": B, "T": T,
+            "environment": environment, "blas_libraries": loaded_blas(),
+            "model": args.model, "B": B, "T": T,
             "steps": args.steps,
             "step_ms": {"median": round(median, 3), "min": round(min(times_ms), 3),
                         "max": round(max(times_ms), 3)},
