@@ -250,11 +250,11 @@ TEST_P(AttentionFamilyTest, BackwardAccumulatesLikeNaiveInDouble) {
 
 // GPT-2 124M's attention (C=768, NH=12) at T=64 and T=17, and awkward shapes: T=1, NH=1, B=1,
 // head sizes that are odd or not a multiple of the vector width, T not a multiple of the
-// query block.
+// query block; T=301 takes the highway family's long-context blocks (48 queries from T=256).
 const AttentionShape kAttentionShapes[] = {
     {"gpt2_T64", 1, 64, 768, 12}, {"gpt2_T17", 2, 17, 768, 12}, {"T1", 2, 1, 8, 2},
     {"NH1", 1, 7, 5, 1},          {"hs3", 1, 9, 9, 3},          {"hs17_T33", 2, 33, 51, 3},
-    {"hs16_T16", 1, 16, 64, 4},   {"hs67_T19", 1, 19, 67, 1}};
+    {"hs16_T16", 1, 16, 64, 4},   {"hs67_T19", 1, 19, 67, 1},   {"hs17_T301", 1, 301, 34, 2}};
 
 std::string AttentionName(const ::testing::TestParamInfo<AttentionParam>& info) {
   return std::get<0>(info.param) + "_" + std::get<1>(info.param).name + "_threads" +
