@@ -133,6 +133,8 @@ struct NaiveInDouble {
   decltype(&GeluBackwardNaive<double>) gelu_backward = GeluBackwardNaive<double>;
   decltype(&ResidualForwardNaive<double>) residual_forward = ResidualForwardNaive<double>;
   decltype(&ResidualBackwardNaive<double>) residual_backward = ResidualBackwardNaive<double>;
+  decltype(&ResidualLayernormForwardNaive<double>) residual_layernorm_forward =
+      ResidualLayernormForwardNaive<double>;
   decltype(&SoftmaxForwardNaive<double>) softmax_forward = SoftmaxForwardNaive<double>;
   decltype(&CrossentropyForwardNaive<double>) crossentropy_forward =
       CrossentropyForwardNaive<double>;
@@ -240,6 +242,16 @@ Prepared<Real> Prepare(KernelId id, const Table& k, const Shape& s, size_t adamw
       Real *out = buf.Floats(N), *a = buf.Floats(N), *b = buf.Floats(N);
       Bind(p, k.residual_forward, cost.residual_forward, out, a, b, N);
       p.outputs = {{out, static_cast<size_t>(N)}};
+      break;
+    }
+    case KernelId::residual_layernorm_forward: {
+      Real *residual = buf.Floats(BT * C), *out = buf.Floats(BT * C);
+      Real *mean = buf.Floats(BT), *rstd = buf.Floats(BT);
+      Real *a = buf.Floats(BT * C), *b = buf.Floats(BT * C), *w = buf.Floats(C),
+           *bias = buf.Floats(C);
+      Bind(p, k.residual_layernorm_forward, cost.residual_layernorm_forward, residual, out, mean,
+           rstd, a, b, w, bias, B, T, s.C);
+      p.outputs = {{residual, BT * C}, {out, BT * C}, {mean, BT}, {rstd, BT}};
       break;
     }
     case KernelId::residual_backward: {

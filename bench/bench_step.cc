@@ -130,6 +130,7 @@ int Run(int argc, char** argv) {
   }
   const int threads = ApplyRunOptions(run);
   GPT2 model(config, B, T);
+  model.set_fuse_residual_layernorm(!run.separate_residual_layernorm);
   InitRandom(model, 1337);
   DataLoader data(SyntheticTokens(1337, 0, config.vocab_size, static_cast<size_t>(B) * T * 64 + 1),
                   "synthetic", B, T);
@@ -141,7 +142,7 @@ int Run(int argc, char** argv) {
   std::printf("model: GPT-2 %s, B=%d T=%d\nthreads: %s\npinning: %s\nsimd: %s\n%s",
               DescribeConfig(config).c_str(), B, T, DescribeThreading().c_str(),
               DescribePinning().c_str(), DescribeHighway().c_str(), kernels.Describe().c_str());
-  std::printf("gradient reset: %s\n", DescribeGradReset(run).c_str());
+  std::printf("fusions: %s\n", DescribeFusions(run).c_str());
   std::fflush(stdout);
 
   int step = 0;
@@ -211,8 +212,7 @@ int Run(int argc, char** argv) {
         ",\n  \"B\": " + std::to_string(B) + ", \"T\": " + std::to_string(T) +
         ",\n  \"family\": " + JsonString(family) +
         ",\n  \"kernels\": " + JsonString(kernels.Summary()) +
-        ",\n  \"grad_reset\": " + JsonString(fuse ? "fused" : "separate") +
-        ",\n  \"threads\": " + std::to_string(threads) +
+        ",\n  \"fusions\": " + FusionsJson(run) + ",\n  \"threads\": " + std::to_string(threads) +
         ",\n  \"pinning\": " + JsonString(DescribePinning()) +
         ",\n  \"simd\": " + JsonString(DescribeHighway()) +
         ",\n  \"steps\": " + std::to_string(steps) +

@@ -47,7 +47,9 @@ std::string CacheKey(const GPT2& model, int threads) {
          "; threads=" + std::to_string(threads) + "; B=" + std::to_string(model.B()) +
          "; T=" + std::to_string(model.T()) + "; model=L" + std::to_string(c.num_layers) + ",C" +
          std::to_string(c.channels) + ",NH" + std::to_string(c.num_heads) + ",V" +
-         std::to_string(c.vocab_size) + "; families=" + families;
+         std::to_string(c.vocab_size) + "; families=" + families +
+         // the fused and the unfused forward call different kernels, so each is tuned apart
+         (model.fuse_residual_layernorm() ? "" : "; residual_layernorm=separate");
 }
 
 // The cache file's lines, "KEY\tkernel=family,kernel=family,...".

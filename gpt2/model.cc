@@ -63,12 +63,25 @@ void GPT2::Forward(const KernelSet& kernels, const int* inputs, const int* targe
   have_targets_ = targets != nullptr;
   if (have_targets_) std::copy(targets, targets + BT, targets_.begin());
 
+  // residual = x + y, then out = layernorm(residual), fused or as the two kernels.
+  const auto residual_layernorm = [&](float* residual, float* out, float* mean, float* rstd,
+                                      const float* x, const float* y, const float* weight,
+                                      const float* bias) {
+    if (fuse_residual_layernorm_) {
+      k.residual_layernorm_forward(residual, out, mean, rstd, x, y, weight, bias, B, T, C);
+    } else {
+      k.residual_forward(residual, x, y, static_cast<int>(BTC));
+      k.layernorm_forward(out, mean, rstd, residual, weight, bias, B, T, C);
+    }
+  };
+
   k.encoder_forward(a.encoded, inputs_.data(), p.wte, p.wpe, B, T, C);
+  // Every layernorm but the first reads a residual sum, so each is computed with the sum before
+  // it: ln2 in its layer, and the next layer's ln1 (or the final lnf) with residual3.
+  k.layernorm_forward(a.ln1, a.ln1_mean, a.ln1_rstd, a.encoded, p.ln1w, p.ln1b, B, T, C);
   for (int l = 0; l < L; ++l) {
     const float* residual = l == 0 ? a.encoded : a.residual3 + (l - 1) * BTC;
-    float* ln1 = a.ln1 + l * BTC;
-    float* ln1_mean = a.ln1_mean + l * BT;
-    float* ln1_rstd = a.ln1_rstd + l * BT;
+    float* ln1 = a.ln1 + l * BTC;  // written with the residual sum before it
     float* qkv = a.qkv + l * BTC * 3;
     float* atty = a.atty + l * BTC;
     float* preatt = a.preatt + l * attention_size;
@@ -84,19 +97,24 @@ void GPT2::Forward(const KernelSet& kernels, const int* inputs, const int* targe
     float* residual3 = a.residual3 + l * BTC;
     const size_t lC = static_cast<size_t>(l) * C;
 
-    k.layernorm_forward(ln1, ln1_mean, ln1_rstd, residual, p.ln1w + lC, p.ln1b + lC, B, T, C);
     k.matmul_forward(qkv, ln1, p.qkvw + lC * 3 * C, p.qkvb + lC * 3, B, T, C, 3 * C);
     k.attention_forward(atty, preatt, att, qkv, B, T, C, NH);
     k.matmul_forward(attproj, atty, p.attprojw + lC * C, p.attprojb + lC, B, T, C, C);
-    k.residual_forward(residual2, residual, attproj, static_cast<int>(BTC));
-    k.layernorm_forward(ln2, ln2_mean, ln2_rstd, residual2, p.ln2w + lC, p.ln2b + lC, B, T, C);
+    residual_layernorm(residual2, ln2, ln2_mean, ln2_rstd, residual, attproj, p.ln2w + lC,
+                       p.ln2b + lC);
     k.matmul_forward(fch, ln2, p.fcw + lC * 4 * C, p.fcb + lC * 4, B, T, C, 4 * C);
     k.gelu_forward(fch_gelu, fch, static_cast<int>(BTC * 4));
     k.matmul_forward(fcproj, fch_gelu, p.fcprojw + lC * 4 * C, p.fcprojb + lC, B, T, 4 * C, C);
-    k.residual_forward(residual3, residual2, fcproj, static_cast<int>(BTC));
+    if (l + 1 < L) {
+      const size_t next = static_cast<size_t>(l + 1);
+      residual_layernorm(residual3, a.ln1 + next * BTC, a.ln1_mean + next * BT,
+                         a.ln1_rstd + next * BT, residual2, fcproj, p.ln1w + next * C,
+                         p.ln1b + next * C);
+    } else {
+      residual_layernorm(residual3, a.lnf, a.lnf_mean, a.lnf_rstd, residual2, fcproj, p.lnfw,
+                         p.lnfb);
+    }
   }
-  const float* last_residual = a.residual3 + (L - 1) * BTC;
-  k.layernorm_forward(a.lnf, a.lnf_mean, a.lnf_rstd, last_residual, p.lnfw, p.lnfb, B, T, C);
   k.matmul_forward(a.logits, a.lnf, p.wte, nullptr, B, T, C, Vp);
   k.softmax_forward(a.probs, a.logits, B, T, V, Vp);
 

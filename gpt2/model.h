@@ -57,6 +57,11 @@ class GPT2 {
   // inputs and targets are (B,T) token ids below V, checked by the caller (the data loader).
   // Without targets only the probabilities are computed and mean_loss() is -1.
   void Forward(const KernelSet& kernels, const int* inputs, const int* targets);
+  // Whether Forward calls residual_layernorm_forward for each residual sum and the layernorm that
+  // reads it (the default), or residual_forward and layernorm_forward one after the other: the
+  // unfused path, kept so the fusion's gain can be measured (--separate-residual-layernorm).
+  void set_fuse_residual_layernorm(bool fuse) { fuse_residual_layernorm_ = fuse; }
+  bool fuse_residual_layernorm() const { return fuse_residual_layernorm_; }
   float mean_loss() const { return mean_loss_; }
   // Probabilities (Vp entries, V real) for sequence b at position t of the last Forward.
   const float* probs_at(int b, int t) const;
@@ -83,6 +88,7 @@ class GPT2 {
   std::vector<int> inputs_, targets_;
   bool have_targets_ = false;
   bool param_grads_are_zero_ = false;  // set by a fused Update, cleared by ZeroGrad
+  bool fuse_residual_layernorm_ = true;
   float mean_loss_ = -1.0f;
 };
 

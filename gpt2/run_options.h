@@ -11,18 +11,21 @@
 namespace gpt2 {
 
 struct RunOptions {
-  std::string family;                  // --kernels; empty: the compiled-in default
-  std::vector<std::string> overrides;  // --kernel NAME=FAMILY, repeatable
-  bool list_kernels = false;           // --list-kernels
-  int threads = 1;                     // --threads; AddRunFlags defaults it to every core
-  std::string hwy_target;              // --hwy-target; empty: $GPT2_HWY_TARGET, else the best
-  bool retune = false;                 // --retune: time again for --kernels auto
-  std::string tune_cache;              // --tune-cache; empty: gpt2/auto_tune.h's default
-  bool separate_grad_reset = false;    // --separate-grad-reset: not fused into AdamW
+  std::string family;                        // --kernels; empty: the compiled-in default
+  std::vector<std::string> overrides;        // --kernel NAME=FAMILY, repeatable
+  bool list_kernels = false;                 // --list-kernels
+  int threads = 1;                           // --threads; AddRunFlags defaults it to every core
+  std::string hwy_target;                    // --hwy-target; empty: $GPT2_HWY_TARGET, else the best
+  bool retune = false;                       // --retune: time again for --kernels auto
+  std::string tune_cache;                    // --tune-cache; empty: gpt2/auto_tune.h's default
+  bool separate_grad_reset = false;          // --separate-grad-reset: not fused into AdamW
+  bool separate_residual_layernorm = false;  // --separate-residual-layernorm: two kernels
 };
 
-// "fused into adamw_update" or "a separate pass", for the line each binary prints.
-std::string DescribeGradReset(const RunOptions& options);
+// The fusions in use and how to split them, for the line each binary prints.
+std::string DescribeFusions(const RunOptions& options);
+// "fused" or "separate" per fusion, for result files: {"grad_reset": ..., ...}.
+std::string FusionsJson(const RunOptions& options);
 
 // True for --kernels auto, whose table is known only once the model exists (gpt2/auto_tune.h).
 bool IsAutoKernels(const RunOptions& options);

@@ -144,8 +144,7 @@ void WriteJson(const std::string& path, const TrainOptions& options, const GPT2&
   out += "  \"B\": " + std::to_string(options.B) + ", \"T\": " + std::to_string(options.T) + ",\n";
   out += "  \"threads\": " + std::to_string(threads) + ",\n";
   out += "  \"kernels\": " + JsonString(kernels.Summary()) + ",\n";
-  out += "  \"grad_reset\": " + JsonString(options.run.separate_grad_reset ? "separate" : "fused") +
-         ",\n  \"steps\": [";
+  out += "  \"fusions\": " + FusionsJson(options.run) + ",\n  \"steps\": [";
   for (size_t i = 0; i < steps.size(); ++i) {
     out += std::string(i ? "," : "") + "\n    {\"step\": " + std::to_string(steps[i].step) +
            ", \"loss\": " + JsonNumber(steps[i].loss) + ", \"ms\": " + JsonNumber(steps[i].ms) +
@@ -277,6 +276,7 @@ int Run(int argc, char** argv) {
   }
   const int threads = ApplyRunOptions(o.run);
   GPT2 model(config, o.B, o.T);
+  model.set_fuse_residual_layernorm(!o.run.separate_residual_layernorm);
   if (!o.checkpoint.empty()) {
     LoadCheckpointParameters(o.checkpoint, header, model.params_memory());
   } else {
@@ -304,7 +304,7 @@ int Run(int argc, char** argv) {
   std::printf("train data: %s\n", train->Describe().c_str());
   std::printf("val data: %s\n", val ? val->Describe().c_str() : "none");
   std::fputs(kernels.Describe().c_str(), stdout);
-  std::printf("gradient reset: %s\n", DescribeGradReset(o.run).c_str());
+  std::printf("fusions: %s\n", DescribeFusions(o.run).c_str());
   std::fflush(stdout);
 
   std::vector<StepRecord> steps;

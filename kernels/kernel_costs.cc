@@ -77,6 +77,15 @@ KernelCost ResidualBackward(float*, float*, const float*, int N) {
   return {2.0 * N, kF * 5 * N};  // reads dout, accumulates both inputs' gradients
 }
 
+KernelCost ResidualLayernormForward(float*, float*, float*, float*, const float*, const float*,
+                                    const float*, const float*, int B, int T, int C) {
+  const double BT = double(B) * T, BTC = BT * C;
+  // The sum (1) and the layernorm of it (8) per element; compulsory bytes: both inputs read, the
+  // sum and the normalised output written, and the parameters and statistics. The unfused pair
+  // also reads the sum back: BTC floats more.
+  return {9 * BTC, kF * (2 * BTC + 2 * BTC + 2.0 * C + 2 * BT)};
+}
+
 KernelCost SoftmaxForward(float*, const float*, int B, int T, int V, int) {
   const double BTV = double(B) * T * V;
   return {5 * BTV, kF * 2 * BTV};  // max, subtract, exp, sum, scale
@@ -114,6 +123,7 @@ CostTable MakeCostTable() {
   t.gelu_backward = GeluBackward;
   t.residual_forward = ResidualForward;
   t.residual_backward = ResidualBackward;
+  t.residual_layernorm_forward = ResidualLayernormForward;
   t.softmax_forward = SoftmaxForward;
   t.crossentropy_forward = CrossentropyForward;
   t.crossentropy_softmax_backward = CrossentropySoftmaxBackward;

@@ -25,6 +25,7 @@ void RegisterNaiveFamily(KernelTable& naive) {
   naive.gelu_backward = GeluBackwardNaive<float>;
   naive.residual_forward = ResidualForwardNaive<float>;
   naive.residual_backward = ResidualBackwardNaive<float>;
+  naive.residual_layernorm_forward = ResidualLayernormForwardNaive<float>;
   naive.softmax_forward = SoftmaxForwardNaive<float>;
   naive.crossentropy_forward = CrossentropyForwardNaive<float>;
   naive.crossentropy_softmax_backward = CrossentropySoftmaxBackwardNaive<float>;

@@ -52,6 +52,13 @@ using GeluBackwardFn = void (*)(float* dinp, const float* inp, const float* dout
 using ResidualForwardFn = void (*)(float* out, const float* inp1, const float* inp2, int N);
 // dinp1 += dout, dinp2 += dout.
 using ResidualBackwardFn = void (*)(float* dinp1, float* dinp2, const float* dout, int N);
+// residual (B,T,C) = inp1 + inp2, then out = layernorm(residual) as LayernormForwardFn: the
+// residual_forward + layernorm_forward pair of the model, fused so the sum is normalised while it
+// is still in cache instead of being read back from memory.
+using ResidualLayernormForwardFn = void (*)(float* residual, float* out, float* mean, float* rstd,
+                                            const float* inp1, const float* inp2,
+                                            const float* weight, const float* bias, int B, int T,
+                                            int C);
 // probs (B,T,Vp) = softmax of logits over the first V entries; probs[V..Vp) = 0.
 using SoftmaxForwardFn = void (*)(float* probs, const float* logits, int B, int T, int V, int Vp);
 // losses (B,T) = -log probs[target].
@@ -84,6 +91,7 @@ using AdamwUpdateFn = void (*)(float* params, float* grads, float* m, float* v, 
   X(gelu_backward, GeluBackwardFn, "GELU gradient")                                            \
   X(residual_forward, ResidualForwardFn, "elementwise sum of two streams")                     \
   X(residual_backward, ResidualBackwardFn, "gradient copied to both streams")                  \
+  X(residual_layernorm_forward, ResidualLayernormForwardFn, "fused residual sum + layernorm")  \
   X(softmax_forward, SoftmaxForwardFn, "softmax over the real vocabulary")                     \
   X(crossentropy_forward, CrossentropyForwardFn, "per-token negative log-likelihood")          \
   X(crossentropy_softmax_backward, CrossentropySoftmaxBackwardFn, "fused softmax+CE gradient") \

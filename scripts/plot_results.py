@@ -56,8 +56,9 @@ FAMILY_ORDER = ["naive", "tiled", "openblas", "highway", "sgemm_bare"]
 KERNEL_ORDER = [
     "encoder_forward", "encoder_backward", "layernorm_forward", "layernorm_backward",
     "matmul_forward", "matmul_backward", "attention_forward", "attention_backward",
-    "gelu_forward", "gelu_backward", "residual_forward", "residual_backward", "softmax_forward",
-    "crossentropy_forward", "crossentropy_softmax_backward", "adamw_update",
+    "gelu_forward", "gelu_backward", "residual_forward", "residual_backward",
+    "residual_layernorm_forward", "softmax_forward", "crossentropy_forward",
+    "crossentropy_softmax_backward", "adamw_update",
 ]
 ROLE_ORDER = ["qkv", "attproj", "fc", "fcproj", "lmhead"]
 COMPUTE_KERNELS = {"matmul_forward", "matmul_backward", "attention_forward",
@@ -68,7 +69,7 @@ GROUPS = [  # (name, marker, kernels)
     ("matmul forward", "o", {"matmul_forward"}),
     ("matmul backward", "s", {"matmul_backward"}),
     ("attention", "^", {"attention_forward", "attention_backward"}),
-    ("layernorm", "D", {"layernorm_forward", "layernorm_backward"}),
+    ("layernorm", "D", {"layernorm_forward", "layernorm_backward", "residual_layernorm_forward"}),
     ("elementwise (encoder, gelu, residual)", "v",
      {"encoder_forward", "encoder_backward", "gelu_forward", "gelu_backward",
       "residual_forward", "residual_backward"}),
@@ -84,12 +85,12 @@ TARGET_ORDER = ["EMU128", "SCALAR", "SSSE3", "SSE4", "AVX2", "AVX3", "AVX3_DL", 
 # The step breakdown's segments, bottom up; kernels under SMALL_SHARE of every step are merged.
 STACK_ORDER = ["matmul_backward", "matmul_forward", "attention_backward", "attention_forward",
                "adamw_update", "gelu_backward", "gelu_forward", "layernorm_backward",
-               "layernorm_forward", "softmax_forward", "crossentropy_softmax_backward",
-               "residual_backward", "residual_forward", "encoder_backward", "encoder_forward",
-               "crossentropy_forward"]
+               "layernorm_forward", "residual_layernorm_forward", "softmax_forward",
+               "crossentropy_softmax_backward", "residual_backward", "residual_forward",
+               "encoder_backward", "encoder_forward", "crossentropy_forward"]
 STACK_COLORS = ["#1f4e9c", "#7fa7e0", "#c2571a", "#f2a66b", "#3a8f3a", "#7b4fa6", "#b79ad6",
-                "#8c6d31", "#d6bc7a", "#b03a5b", "#e28ca6", "#2f7f7f", "#8ccaca", "#555555",
-                "#999999", "#cccccc"]
+                "#8c6d31", "#d6bc7a", "#e6d8a8", "#b03a5b", "#e28ca6", "#2f7f7f", "#8ccaca",
+                "#555555", "#999999", "#cccccc"]
 SMALL_SHARE = 0.025
 ZOOM = 2.5
 OTHER_KERNELS_COLOR = "#d9d9d9"

@@ -29,7 +29,7 @@ PYTORCH_ENVS = ["default", "tuned"]
 KERNEL_ORDER = ["encoder_forward", "encoder_backward", "layernorm_forward", "layernorm_backward",
                 "matmul_forward", "matmul_backward", "attention_forward", "attention_backward",
                 "gelu_forward", "gelu_backward", "residual_forward", "residual_backward",
-                "softmax_forward", "crossentropy_forward", "crossentropy_softmax_backward",
+                "residual_layernorm_forward", "softmax_forward", "crossentropy_forward", "crossentropy_softmax_backward",
                 "adamw_update"]
 ROLE_ORDER = ["qkv", "attproj", "fc", "fcproj", "lmhead"]
 YARDSTICK = "sgemm_bare"  # a bare cblas_sgemm: the openblas wrapper's yardstick, not a family

@@ -96,6 +96,39 @@ TEST_P(ElementwiseTest, ResidualIsExact) {
   EXPECT_EQ(d2, e2);
 }
 
+// The fused residual + layernorm must equal the family's own two kernels run one after the other
+// bit for bit (a fusion changes where data is read from, not the arithmetic), and so meet the
+// layernorm's bound against naive in double. The inputs make the sum a fresh stream, as in the
+// model: neither input alone is the layernorm's input.
+TEST_P(ElementwiseTest, ResidualLayernormEqualsTheUnfusedPair) {
+  if (!table().residual_layernorm_forward) GTEST_SKIP() << "no fused residual + layernorm";
+  const auto [name, B, T, C, V, Vp] = shape();
+  const size_t n = BT() * C;
+  const auto a = RandomVector<float>(n, 1, -2, 3), b = RandomVector<float>(n, 2);
+  const auto w = RandomVector<float>(C, 3), bias = RandomVector<float>(C, 4);
+  std::vector<float> residual(n, -7.0f), out(n, -7.0f), mean(BT(), -7.0f), rstd(BT(), -7.0f);
+  table().residual_layernorm_forward(residual.data(), out.data(), mean.data(), rstd.data(),
+                                     a.data(), b.data(), w.data(), bias.data(), B, T, C);
+  std::vector<float> u_residual(n), u_out(n), u_mean(BT()), u_rstd(BT());
+  table().residual_forward(u_residual.data(), a.data(), b.data(), static_cast<int>(n));
+  table().layernorm_forward(u_out.data(), u_mean.data(), u_rstd.data(), u_residual.data(), w.data(),
+                            bias.data(), B, T, C);
+  EXPECT_EQ(residual, u_residual);
+  EXPECT_EQ(out, u_out);
+  EXPECT_EQ(mean, u_mean);
+  EXPECT_EQ(rstd, u_rstd);
+
+  const auto ad = ToDouble(a), bd = ToDouble(b), wd = ToDouble(w), biasd = ToDouble(bias);
+  std::vector<double> e_residual(n), e_out(n), e_mean(BT()), e_rstd(BT());
+  ResidualLayernormForwardNaive(e_residual.data(), e_out.data(), e_mean.data(), e_rstd.data(),
+                                ad.data(), bd.data(), wd.data(), biasd.data(), B, T, C);
+  // The float sum is rounded once (u), on top of the layernorm's own bound (as above).
+  EXPECT_TRUE(AllClose("residual", residual.data(), e_residual.data(), n, 0, u));
+  const double tol = 4 * (C + 3) * u;
+  EXPECT_TRUE(AllClose("out", out.data(), e_out.data(), n, tol * MaxAbs(e_out.data(), n), 0));
+  EXPECT_TRUE(AllClose("rstd", rstd.data(), e_rstd.data(), BT(), 0, tol));
+}
+
 TEST_P(ElementwiseTest, GeluWithinTanhAccuracy) {
   if (!table().gelu_forward) GTEST_SKIP() << "no gelu in this family";
   const int N = static_cast<int>(BT()) * shape().C;
@@ -241,8 +274,11 @@ TEST_P(ElementwiseTest, AdamwStep) {
     EXPECT_TRUE(AllClose("v", v.data(), e_v.data(), n, 0, 4 * u));
     EXPECT_TRUE(AllClose("params", params.data(), e_params.data(), n, 16 * u * lr * 2, 4 * u));
     // The reset comes after the update, so it changes nothing else, bit for bit.
-    if (!zero_grads) unfused_params = params;
-    if (zero_grads) EXPECT_EQ(params, unfused_params);
+    if (zero_grads) {
+      EXPECT_EQ(params, unfused_params);
+    } else {
+      unfused_params = params;
+    }
     const std::vector<float> expected_grads = zero_grads ? std::vector<float>(n, 0.0f) : grads0;
     EXPECT_EQ(grads, expected_grads);
   }

@@ -35,13 +35,15 @@ struct TrainingRun {
 };
 
 // `steps` AdamW steps on the fixture's batch with one family's kernels; fuse_grad_reset as in
-// GPT2::Update.
-TrainingRun Train(const std::string& family, int threads, int steps, bool fuse_grad_reset = false) {
+// GPT2::Update, fuse_residual_layernorm as in GPT2::set_fuse_residual_layernorm.
+TrainingRun Train(const std::string& family, int threads, int steps, bool fuse_grad_reset = false,
+                  bool fuse_residual_layernorm = true) {
   SetThreads(threads);
   const CheckpointHeader header = ReadCheckpointHeader(kFixtures + "tiny_model.bin");
   const TensorArchive reference(kFixtures + "tiny_reference.bin");
   const int B = reference.Get("B_T").ints[0], T = reference.Get("B_T").ints[1];
   GPT2 model(header.config, B, T);
+  model.set_fuse_residual_layernorm(fuse_residual_layernorm);
   LoadCheckpointParameters(kFixtures + "tiny_model.bin", header, model.params_memory());
   const KernelSet kernels = KernelSet::Resolve({family, {}});
   const int* inputs = reference.Get("inputs").ints.data();
@@ -95,6 +97,17 @@ TEST_P(FamilyTrainingTest, GradientResetFusedIntoAdamwChangesNothing) {
   EXPECT_EQ(fused.last_grads, separate.last_grads);
   EXPECT_TRUE(fused.grads_zero_after_update);
   EXPECT_FALSE(separate.grads_zero_after_update);
+}
+
+// The fused residual + layernorm must change nothing either: the same losses and gradients, bit
+// for bit, as residual_forward and layernorm_forward called one after the other.
+TEST_P(FamilyTrainingTest, ResidualLayernormFusionChangesNothing) {
+  const auto& [family, threads] = GetParam();
+  const TrainingRun separate = Train(family, threads, 3, false, false);
+  const TrainingRun fused = Train(family, threads, 3, false, true);
+  EXPECT_EQ(fused.losses, separate.losses);
+  EXPECT_EQ(fused.first_grads, separate.first_grads);
+  EXPECT_EQ(fused.last_grads, separate.last_grads);
 }
 
 TEST_P(FamilyTrainingTest, RunsAreBitwiseReproducible) {

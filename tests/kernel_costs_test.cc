@@ -62,11 +62,28 @@ TEST(KernelCosts, InstrumentedStepCountsEveryMatmulOfTheModel) {
   EXPECT_EQ(calls[mb], 4 * L + 1);
   EXPECT_DOUBLE_EQ(work[mf].flops, 2 * BT * weights + BT * L * layer_biases);
   EXPECT_DOUBLE_EQ(work[mb].flops, 4 * BT * weights + BT * L * layer_biases);
+  // The fused residual + layernorm replaces every residual_forward call and all layernorms but
+  // the first (the one after the embedding, which follows no residual sum).
+  const int rl = static_cast<int>(KernelId::residual_layernorm_forward);
+  EXPECT_EQ(calls[rl], 2 * L);
+  EXPECT_EQ(calls[static_cast<int>(KernelId::layernorm_forward)], 1);
   for (int id = 0; id < kNumKernels; ++id) {
-    if (static_cast<KernelId>(id) == KernelId::adamw_update) continue;  // no Update was run
+    const KernelId kernel = static_cast<KernelId>(id);
+    if (kernel == KernelId::adamw_update) continue;      // no Update was run
+    if (kernel == KernelId::residual_forward) continue;  // fused, checked below
     EXPECT_GT(calls[id], 0) << kKernelInfo[id].name;
     EXPECT_GT(work[id].bytes, 0) << kKernelInfo[id].name;
   }
+  EXPECT_EQ(calls[static_cast<int>(KernelId::residual_forward)], 0);
+
+  // Unfused, the model calls the pair instead: 2L residual sums and 2L + 1 layernorms.
+  ResetKernelTimes();
+  model.set_fuse_residual_layernorm(false);
+  model.Forward(timed, tokens.data(), tokens.data());
+  const auto unfused = KernelCalls();
+  EXPECT_EQ(unfused[rl], 0);
+  EXPECT_EQ(unfused[static_cast<int>(KernelId::residual_forward)], 2 * L);
+  EXPECT_EQ(unfused[static_cast<int>(KernelId::layernorm_forward)], 2 * L + 1);
 }
 
 }  // namespace

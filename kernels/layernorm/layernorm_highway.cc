@@ -4,7 +4,8 @@
 // one vector pass normalises. Backward: the per-row work (two reductions and dinp) runs in
 // parallel over rows; dweight and dbias, which sum over every row, run as a second pass in
 // parallel over channel blocks, so each channel has one owner and a fixed summation order
-// (naive does that sum serially).
+// (naive does that sum serially). The fused residual + layernorm forward normalises each row of
+// the sum while it is in L1.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/layernorm/layernorm_highway.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
@@ -17,38 +18,65 @@ namespace gpt2 {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// One row: y = (x - mean) * rstd * weight + bias over C channels; returns mean and rstd.
+void LayernormRow(float* y, float* mean, float* rstd, const float* x, const float* weight,
+                  const float* bias, int C) {
+  const hn::ScalableTag<float> d;
+  const int lanes = static_cast<int>(hn::Lanes(d));
+  const int vector_end = C - C % lanes;
+  auto sum = hn::Zero(d);
+  for (int c = 0; c < vector_end; c += lanes) sum = hn::Add(sum, hn::LoadU(d, x + c));
+  float m = hn::GetLane(hn::SumOfLanes(d, sum));
+  for (int c = vector_end; c < C; ++c) m += x[c];
+  m /= C;
+  const auto vm = hn::Set(d, m);
+  auto squares = hn::Zero(d);
+  for (int c = 0; c < vector_end; c += lanes) {
+    const auto dx = hn::Sub(hn::LoadU(d, x + c), vm);
+    squares = hn::MulAdd(dx, dx, squares);
+  }
+  float variance = hn::GetLane(hn::SumOfLanes(d, squares));
+  for (int c = vector_end; c < C; ++c) variance += (x[c] - m) * (x[c] - m);
+  variance /= C;
+  const float s = 1.0f / std::sqrt(variance + static_cast<float>(kLayernormEps));
+  const auto vs = hn::Set(d, s);
+  for (int c = 0; c < vector_end; c += lanes) {
+    const auto norm = hn::Mul(hn::Sub(hn::LoadU(d, x + c), vm), vs);
+    hn::StoreU(hn::MulAdd(norm, hn::LoadU(d, weight + c), hn::LoadU(d, bias + c)), d, y + c);
+  }
+  for (int c = vector_end; c < C; ++c) y[c] = (x[c] - m) * s * weight[c] + bias[c];
+  *mean = m;
+  *rstd = s;
+}
+
 void LayernormForward(float* out, float* mean, float* rstd, const float* inp, const float* weight,
                       const float* bias, int B, int T, int C) {
+#pragma omp parallel for
+  for (int bt = 0; bt < B * T; ++bt) {
+    const size_t offset = static_cast<size_t>(bt) * C;
+    LayernormRow(out + offset, mean + bt, rstd + bt, inp + offset, weight, bias, C);
+  }
+}
+
+// The fused pair: each row's sum is written and then normalised at once, so the layernorm's three
+// reads of it come from L1 (one row is C floats, 3 KiB at GPT-2 124M) instead of from memory.
+// The row arithmetic is LayernormRow's, so the result is bit for bit the unfused pair's.
+void ResidualLayernormForward(float* residual, float* out, float* mean, float* rstd,
+                              const float* inp1, const float* inp2, const float* weight,
+                              const float* bias, int B, int T, int C) {
   const hn::ScalableTag<float> d;
   const int lanes = static_cast<int>(hn::Lanes(d));
   const int vector_end = C - C % lanes;
 #pragma omp parallel for
   for (int bt = 0; bt < B * T; ++bt) {
-    const float* x = inp + static_cast<size_t>(bt) * C;
-    float* y = out + static_cast<size_t>(bt) * C;
-    auto sum = hn::Zero(d);
-    for (int c = 0; c < vector_end; c += lanes) sum = hn::Add(sum, hn::LoadU(d, x + c));
-    float m = hn::GetLane(hn::SumOfLanes(d, sum));
-    for (int c = vector_end; c < C; ++c) m += x[c];
-    m /= C;
-    const auto vm = hn::Set(d, m);
-    auto squares = hn::Zero(d);
+    const size_t offset = static_cast<size_t>(bt) * C;
+    float* r = residual + offset;
+    const float *a = inp1 + offset, *b = inp2 + offset;
     for (int c = 0; c < vector_end; c += lanes) {
-      const auto dx = hn::Sub(hn::LoadU(d, x + c), vm);
-      squares = hn::MulAdd(dx, dx, squares);
+      hn::StoreU(hn::Add(hn::LoadU(d, a + c), hn::LoadU(d, b + c)), d, r + c);
     }
-    float variance = hn::GetLane(hn::SumOfLanes(d, squares));
-    for (int c = vector_end; c < C; ++c) variance += (x[c] - m) * (x[c] - m);
-    variance /= C;
-    const float s = 1.0f / std::sqrt(variance + static_cast<float>(kLayernormEps));
-    const auto vs = hn::Set(d, s);
-    for (int c = 0; c < vector_end; c += lanes) {
-      const auto norm = hn::Mul(hn::Sub(hn::LoadU(d, x + c), vm), vs);
-      hn::StoreU(hn::MulAdd(norm, hn::LoadU(d, weight + c), hn::LoadU(d, bias + c)), d, y + c);
-    }
-    for (int c = vector_end; c < C; ++c) y[c] = (x[c] - m) * s * weight[c] + bias[c];
-    mean[bt] = m;
-    rstd[bt] = s;
+    for (int c = vector_end; c < C; ++c) r[c] = a[c] + b[c];
+    LayernormRow(out + offset, mean + bt, rstd + bt, r, weight, bias, C);
   }
 }
 
@@ -132,6 +160,7 @@ HWY_AFTER_NAMESPACE();
 namespace gpt2 {
 HWY_EXPORT(LayernormForward);
 HWY_EXPORT(LayernormBackward);
+HWY_EXPORT(ResidualLayernormForward);
 
 namespace {
 void LayernormForwardHighway(float* out, float* mean, float* rstd, const float* inp,
@@ -144,11 +173,18 @@ void LayernormBackwardHighway(float* dinp, float* dweight, float* dbias, const f
   HWY_DYNAMIC_DISPATCH(LayernormBackward)
   (dinp, dweight, dbias, dout, inp, weight, mean, rstd, B, T, C);
 }
+void ResidualLayernormForwardHighway(float* residual, float* out, float* mean, float* rstd,
+                                     const float* inp1, const float* inp2, const float* weight,
+                                     const float* bias, int B, int T, int C) {
+  HWY_DYNAMIC_DISPATCH(ResidualLayernormForward)
+  (residual, out, mean, rstd, inp1, inp2, weight, bias, B, T, C);
+}
 }  // namespace
 
 void RegisterLayernormHighway(KernelTable& table) {
   table.layernorm_forward = LayernormForwardHighway;
   table.layernorm_backward = LayernormBackwardHighway;
+  table.residual_layernorm_forward = ResidualLayernormForwardHighway;
 }
 
 }  // namespace gpt2

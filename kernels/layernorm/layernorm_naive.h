@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstddef>
 
+#include "kernels/residual/residual_naive.h"
+
 namespace gpt2 {
 
 inline constexpr double kLayernormEps = 1e-5;
@@ -28,6 +30,16 @@ void LayernormForwardNaive(Real* out, Real* mean, Real* rstd, const Real* inp, c
     mean[bt] = m;
     rstd[bt] = s;
   }
+}
+
+// residual = inp1 + inp2, then out = layernorm(residual): the unfused pair, one after the other
+// (the reference for every fused variant).
+template <typename Real>
+void ResidualLayernormForwardNaive(Real* residual, Real* out, Real* mean, Real* rstd,
+                                   const Real* inp1, const Real* inp2, const Real* weight,
+                                   const Real* bias, int B, int T, int C) {
+  ResidualForwardNaive(residual, inp1, inp2, B * T * C);
+  LayernormForwardNaive(out, mean, rstd, residual, weight, bias, B, T, C);
 }
 
 // With norm = (x - mean) * rstd and g = weight * dout:
