@@ -49,7 +49,7 @@ std::string CacheKey(const GPT2& model, int threads) {
          std::to_string(c.channels) + ",NH" + std::to_string(c.num_heads) + ",V" +
          std::to_string(c.vocab_size) + "; families=" + families +
          // the fused and the unfused forward call different kernels, so each is tuned apart
-         (model.fuse_residual_layernorm() ? "" : "; residual_layernorm=separate");
+         (model.fuse_residual_layernorm() ? "; residual_layernorm=fused" : "");
 }
 
 // The cache file's lines, "KEY\tkernel=family,kernel=family,...".

@@ -11,15 +11,15 @@
 namespace gpt2 {
 
 struct RunOptions {
-  std::string family;                        // --kernels; empty: the compiled-in default
-  std::vector<std::string> overrides;        // --kernel NAME=FAMILY, repeatable
-  bool list_kernels = false;                 // --list-kernels
-  int threads = 1;                           // --threads; AddRunFlags defaults it to every core
-  std::string hwy_target;                    // --hwy-target; empty: $GPT2_HWY_TARGET, else the best
-  bool retune = false;                       // --retune: time again for --kernels auto
-  std::string tune_cache;                    // --tune-cache; empty: gpt2/auto_tune.h's default
-  bool separate_grad_reset = false;          // --separate-grad-reset: not fused into AdamW
-  bool separate_residual_layernorm = false;  // --separate-residual-layernorm: two kernels
+  std::string family;                    // --kernels; empty: the compiled-in default
+  std::vector<std::string> overrides;    // --kernel NAME=FAMILY, repeatable
+  bool list_kernels = false;             // --list-kernels
+  int threads = 1;                       // --threads; AddRunFlags defaults it to every core
+  std::string hwy_target;                // --hwy-target; empty: $GPT2_HWY_TARGET, else the best
+  bool retune = false;                   // --retune: time again for --kernels auto
+  std::string tune_cache;                // --tune-cache; empty: gpt2/auto_tune.h's default
+  bool separate_grad_reset = false;      // --separate-grad-reset: not fused into AdamW
+  bool fuse_residual_layernorm = false;  // --fuse-residual-layernorm: one kernel, not two
 };
 
 // The fusions in use and how to split them, for the line each binary prints.

@@ -276,7 +276,7 @@ int Run(int argc, char** argv) {
   }
   const int threads = ApplyRunOptions(o.run);
   GPT2 model(config, o.B, o.T);
-  model.set_fuse_residual_layernorm(!o.run.separate_residual_layernorm);
+  model.set_fuse_residual_layernorm(o.run.fuse_residual_layernorm);
   if (!o.checkpoint.empty()) {
     LoadCheckpointParameters(o.checkpoint, header, model.params_memory());
   } else {

@@ -37,7 +37,7 @@ struct TrainingRun {
 // `steps` AdamW steps on the fixture's batch with one family's kernels; fuse_grad_reset as in
 // GPT2::Update, fuse_residual_layernorm as in GPT2::set_fuse_residual_layernorm.
 TrainingRun Train(const std::string& family, int threads, int steps, bool fuse_grad_reset = false,
-                  bool fuse_residual_layernorm = true) {
+                  bool fuse_residual_layernorm = false) {
   SetThreads(threads);
   const CheckpointHeader header = ReadCheckpointHeader(kFixtures + "tiny_model.bin");
   const TensorArchive reference(kFixtures + "tiny_reference.bin");

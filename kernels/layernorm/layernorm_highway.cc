@@ -18,16 +18,13 @@ namespace gpt2 {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// One row: y = (x - mean) * rstd * weight + bias over C channels; returns mean and rstd.
-void LayernormRow(float* y, float* mean, float* rstd, const float* x, const float* weight,
-                  const float* bias, int C) {
-  const hn::ScalableTag<float> d;
+// One row: y = (x - mean) * rstd * weight + bias over C channels, given the row's sum `m` as
+// LayernormRow adds it up; returns mean and rstd.
+template <class D>
+void LayernormRowFromSum(D d, float m, float* y, float* mean, float* rstd, const float* x,
+                         const float* weight, const float* bias, int C) {
   const int lanes = static_cast<int>(hn::Lanes(d));
   const int vector_end = C - C % lanes;
-  auto sum = hn::Zero(d);
-  for (int c = 0; c < vector_end; c += lanes) sum = hn::Add(sum, hn::LoadU(d, x + c));
-  float m = hn::GetLane(hn::SumOfLanes(d, sum));
-  for (int c = vector_end; c < C; ++c) m += x[c];
   m /= C;
   const auto vm = hn::Set(d, m);
   auto squares = hn::Zero(d);
@@ -49,6 +46,19 @@ void LayernormRow(float* y, float* mean, float* rstd, const float* x, const floa
   *rstd = s;
 }
 
+// One row: y = (x - mean) * rstd * weight + bias over C channels; returns mean and rstd.
+void LayernormRow(float* y, float* mean, float* rstd, const float* x, const float* weight,
+                  const float* bias, int C) {
+  const hn::ScalableTag<float> d;
+  const int lanes = static_cast<int>(hn::Lanes(d));
+  const int vector_end = C - C % lanes;
+  auto sum = hn::Zero(d);
+  for (int c = 0; c < vector_end; c += lanes) sum = hn::Add(sum, hn::LoadU(d, x + c));
+  float m = hn::GetLane(hn::SumOfLanes(d, sum));
+  for (int c = vector_end; c < C; ++c) m += x[c];
+  LayernormRowFromSum(d, m, y, mean, rstd, x, weight, bias, C);
+}
+
 void LayernormForward(float* out, float* mean, float* rstd, const float* inp, const float* weight,
                       const float* bias, int B, int T, int C) {
 #pragma omp parallel for
@@ -58,9 +68,10 @@ void LayernormForward(float* out, float* mean, float* rstd, const float* inp, co
   }
 }
 
-// The fused pair: each row's sum is written and then normalised at once, so the layernorm's three
-// reads of it come from L1 (one row is C floats, 3 KiB at GPT-2 124M) instead of from memory.
-// The row arithmetic is LayernormRow's, so the result is bit for bit the unfused pair's.
+// The fused pair: the pass that writes each row's sum also adds it up for the mean, and the
+// variance and normalisation passes read the row from L1 (C floats, 3 KiB at GPT-2 124M), where
+// the unfused layernorm reads it back from memory three times. The sum is accumulated in
+// LayernormRow's order, so the result is bit for bit the unfused pair's.
 void ResidualLayernormForward(float* residual, float* out, float* mean, float* rstd,
                               const float* inp1, const float* inp2, const float* weight,
                               const float* bias, int B, int T, int C) {
@@ -72,11 +83,18 @@ void ResidualLayernormForward(float* residual, float* out, float* mean, float* r
     const size_t offset = static_cast<size_t>(bt) * C;
     float* r = residual + offset;
     const float *a = inp1 + offset, *b = inp2 + offset;
+    auto sum = hn::Zero(d);
     for (int c = 0; c < vector_end; c += lanes) {
-      hn::StoreU(hn::Add(hn::LoadU(d, a + c), hn::LoadU(d, b + c)), d, r + c);
+      const auto x = hn::Add(hn::LoadU(d, a + c), hn::LoadU(d, b + c));
+      hn::StoreU(x, d, r + c);
+      sum = hn::Add(sum, x);
     }
-    for (int c = vector_end; c < C; ++c) r[c] = a[c] + b[c];
-    LayernormRow(out + offset, mean + bt, rstd + bt, r, weight, bias, C);
+    float m = hn::GetLane(hn::SumOfLanes(d, sum));
+    for (int c = vector_end; c < C; ++c) {
+      r[c] = a[c] + b[c];
+      m += r[c];
+    }
+    LayernormRowFromSum(d, m, out + offset, mean + bt, rstd + bt, r, weight, bias, C);
   }
 }
 
