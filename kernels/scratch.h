@@ -7,9 +7,14 @@
 
 namespace gpt2 {
 
+// Two independent buffers per thread: the GEMM packs its panels in slot 0, so a kernel that
+// stages its own data around GEMM calls uses slot 1.
+inline constexpr int kGemmScratch = 0;
+inline constexpr int kCallerScratch = 1;
+
 // At least `floats` floats, 64-byte aligned, owned by the calling thread; valid until its next
-// call from the same thread.
-float* AlignedThreadScratch(size_t floats);
+// call for the same slot from the same thread.
+float* AlignedThreadScratch(size_t floats, int slot = kGemmScratch);
 
 }  // namespace gpt2
 

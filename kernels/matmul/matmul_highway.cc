@@ -3,16 +3,17 @@
 //
 // Threads split the output into column blocks of 128 over all rows, so each block's packed
 // panel of B is used by every row of A (packing costs about 16/M of the FLOPs' time, 6% at
-// M = 256) and each output element is summed by one thread in a fixed order.
+// M = 256) and each output element is summed by one thread in a fixed order. The weight
+// gradient is split into blocks of 128 output rows instead, each of which stages its slice of
+// dout transposed (TransposeDoutSlice) so the GEMM streams it.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/matmul/matmul_highway.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 
-#include <omp.h>
-
 #include "hwy/highway.h"
 #include "kernels/highway_gemm-inl.h"
 #include "kernels/matmul/matmul_bias.h"
+#include "kernels/scratch.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace gpt2 {
@@ -22,15 +23,43 @@ constexpr int kBlockCols = 128;
 
 int Blocks(int n, int block) { return (n + block - 1) / block; }
 
-// Rows of dweight per block. Each block packs its 128 columns of inp once and reuses them for
-// every row, so taller blocks pack less (768 rows: 2-12% faster than 256 at T=64 and T=1024 on
-// 2 threads), as long as there are at least two blocks per thread to share out.
-int WeightGradientBlockRows(int C, int OC) {
-  int rows = 768;
-  while (rows > 256 && Blocks(C, kBlockCols) * Blocks(OC, rows) < 2 * omp_get_max_threads()) {
-    rows /= 2;
+// Rows of dweight per block: each block transposes its slice of dout (kWeightGradientRows × B·T
+// floats) once and then computes all of its columns.
+constexpr int kWeightGradientRows = 128;
+
+// dout_t (rows × M, row-major) = the rows × M block of doutᵀ starting at output o0:
+// dout_t[r·M + m] = dout[m·OC + o0 + r]. Whole vector tiles go through the in-register
+// transpose; the edges element by element.
+void TransposeDoutSlice(float* dout_t, const float* dout, int M, int OC, int o0, int rows) {
+  int m0 = 0;
+#if HWY_TARGET != HWY_SCALAR  // one-lane vectors have nothing to transpose
+  const hn::ScalableTag<float> d;
+  using V = decltype(hn::Zero(d));
+  constexpr int kLanes = static_cast<int>(hn::MaxLanes(hn::ScalableTag<float>()));
+  for (; m0 + kLanes <= M; m0 += kLanes) {
+    int r0 = 0;
+    for (; r0 + kLanes <= rows; r0 += kLanes) {
+      V tile[kLanes];
+      for (int i = 0; i < kLanes; ++i) {
+        tile[i] = hn::LoadU(d, dout + static_cast<size_t>(m0 + i) * OC + o0 + r0);
+      }
+      TransposeTile<kLanes>(d, tile);
+      for (int q = 0; q < kLanes; ++q) {
+        hn::StoreU(tile[q], d, dout_t + static_cast<size_t>(r0 + q) * M + m0);
+      }
+    }
+    for (int r = r0; r < rows; ++r) {
+      for (int m = m0; m < m0 + kLanes; ++m) {
+        dout_t[static_cast<size_t>(r) * M + m] = dout[static_cast<size_t>(m) * OC + o0 + r];
+      }
+    }
   }
-  return rows;
+#endif
+  for (int m = m0; m < M; ++m) {
+    for (int r = 0; r < rows; ++r) {
+      dout_t[static_cast<size_t>(r) * M + m] = dout[static_cast<size_t>(m) * OC + o0 + r];
+    }
+  }
 }
 
 // out (B·T, OC) = inp (B·T, C) · weightᵀ + bias: B(p, n) = weight[n·C + p].
@@ -57,16 +86,19 @@ void MatmulBackward(float* dinp, float* dweight, float* dbias, const float* dout
     Gemm(M, cols, OC, 1.0f, {dout, static_cast<size_t>(OC), 1},
          {weight + n0, static_cast<size_t>(C), 1}, dinp + n0, C);
   }
-  const int block_rows = WeightGradientBlockRows(C, OC);
-  // Row blocks outer: consecutive blocks of a thread share one slice of dout, which then stays
-  // in L2 (the LM head's dout is 51 MB; walking column blocks outer re-read all of it from
-  // memory per column block: 457 -> 359 ms at 1 thread).
-#pragma omp parallel for collapse(2) schedule(static)
-  for (int ob = 0; ob < Blocks(OC, block_rows); ++ob) {
+  // dweight += doutᵀ · inp. Read in place, doutᵀ is a column walk down dout (one 48-byte run per
+  // row of B·T, rows OC floats apart), which the hardware prefetcher does not follow: at T=1024
+  // those reads came from L3 and left the weight gradient at 64-70% of the FMA peak. Each block
+  // of 128 outputs therefore copies its slice of dout transposed first (a 1/(2C) share of the
+  // FLOPs' time), then runs the GEMM on contiguous rows for every column block of C.
+#pragma omp parallel for schedule(static)
+  for (int ob = 0; ob < Blocks(OC, kWeightGradientRows); ++ob) {
+    const int o0 = ob * kWeightGradientRows, rows = std::min(kWeightGradientRows, OC - o0);
+    float* dout_t = AlignedThreadScratch(static_cast<size_t>(rows) * M, kCallerScratch);
+    TransposeDoutSlice(dout_t, dout, M, OC, o0, rows);
     for (int nb = 0; nb < Blocks(C, kBlockCols); ++nb) {
       const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, C - n0);
-      const int o0 = ob * block_rows, rows = std::min(block_rows, OC - o0);
-      Gemm(rows, cols, M, 1.0f, {dout + o0, 1, static_cast<size_t>(OC)},
+      Gemm(rows, cols, M, 1.0f, {dout_t, static_cast<size_t>(M), 1},
            {inp + n0, static_cast<size_t>(C), 1}, dweight + static_cast<size_t>(o0) * C + n0, C);
     }
   }
