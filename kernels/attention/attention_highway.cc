@@ -11,11 +11,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
-#include "hwy/contrib/math/math-inl.h"
 #include "hwy/highway.h"
 #include "kernels/highway_gemm-inl.h"
+#include "kernels/highway_softmax-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace gpt2 {
@@ -31,30 +30,8 @@ int QueryBlock(int T) { return T >= 256 ? 48 : 16; }
 // are written as 0, as the naive kernel writes them (attention_rows.h's CausalSoftmaxRow, a
 // vector at a time).
 void CausalSoftmaxRowVectors(float* score, float* prob, int t, int T) {
-  const hn::ScalableTag<float> d;
-  const int lanes = static_cast<int>(hn::Lanes(d)), n = t + 1, vector_end = n - n % lanes;
-  auto vmax = hn::Set(d, -std::numeric_limits<float>::infinity());
-  for (int i = 0; i < vector_end; i += lanes) vmax = hn::Max(vmax, hn::LoadU(d, score + i));
-  float max_score = hn::GetLane(hn::MaxOfLanes(d, vmax));
-  for (int i = vector_end; i < n; ++i) max_score = std::fmax(max_score, score[i]);
-  const auto shift = hn::Set(d, max_score);
-  auto vsum = hn::Zero(d);
-  for (int i = 0; i < vector_end; i += lanes) {
-    const auto e = hn::Exp(d, hn::Sub(hn::LoadU(d, score + i), shift));
-    hn::StoreU(e, d, prob + i);
-    vsum = hn::Add(vsum, e);
-  }
-  float sum = hn::GetLane(hn::SumOfLanes(d, vsum));
-  for (int i = vector_end; i < n; ++i) {
-    prob[i] = std::exp(score[i] - max_score);
-    sum += prob[i];
-  }
-  const float inv_sum = 1.0f / sum;
-  const auto vinv = hn::Set(d, inv_sum);
-  for (int i = 0; i < vector_end; i += lanes) {
-    hn::StoreU(hn::Mul(hn::LoadU(d, prob + i), vinv), d, prob + i);
-  }
-  for (int i = vector_end; i < n; ++i) prob[i] *= inv_sum;
+  const int n = t + 1;
+  SoftmaxRow(prob, score, n);
   std::fill(score + n, score + T, 0.0f);
   std::fill(prob + n, prob + T, 0.0f);
 }

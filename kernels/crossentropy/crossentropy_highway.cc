@@ -1,11 +1,10 @@
 // Softmax over the vocabulary, cross-entropy and the fused backward, with Highway.
 //
-// The softmax rows are 50257 wide at GPT-2: the max, the exponentials (Highway's vectorised Exp
-// in place of std::exp) and the sum all run a vector at a time, with one cross-lane reduction per
-// row. The loss reads one probability per position: the gather stays scalar, and the logarithms
-// run a vector at a time (Highway's Log).
+// The softmax rows are 50257 wide at GPT-2: each is kernels/highway_softmax-inl.h's SoftmaxRow,
+// the max, the exponentials (Highway's vectorised Exp) and the sum a vector at a time. The loss
+// reads one probability per position: the gather stays scalar, and the logarithms run a vector at a
+// time (Highway's Log).
 #include <cmath>
-#include <limits>
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/crossentropy/crossentropy_highway.cc"
@@ -13,6 +12,7 @@
 
 #include "hwy/contrib/math/math-inl.h"
 #include "hwy/highway.h"
+#include "kernels/highway_softmax-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace gpt2 {
@@ -20,34 +20,11 @@ namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
 void SoftmaxForward(float* probs, const float* logits, int B, int T, int V, int Vp) {
-  const hn::ScalableTag<float> d;
-  const int lanes = static_cast<int>(hn::Lanes(d));
-  const int vector_end = V - V % lanes;
 #pragma omp parallel for
   for (int bt = 0; bt < B * T; ++bt) {
     const float* z = logits + static_cast<size_t>(bt) * Vp;
     float* p = probs + static_cast<size_t>(bt) * Vp;
-    auto vmax = hn::Set(d, -std::numeric_limits<float>::infinity());
-    for (int i = 0; i < vector_end; i += lanes) vmax = hn::Max(vmax, hn::LoadU(d, z + i));
-    float max_logit = hn::GetLane(hn::MaxOfLanes(d, vmax));
-    for (int i = vector_end; i < V; ++i) max_logit = std::fmax(max_logit, z[i]);
-    const auto shift = hn::Set(d, max_logit);
-    auto vsum = hn::Zero(d);
-    for (int i = 0; i < vector_end; i += lanes) {
-      const auto e = hn::Exp(d, hn::Sub(hn::LoadU(d, z + i), shift));
-      hn::StoreU(e, d, p + i);
-      vsum = hn::Add(vsum, e);
-    }
-    float sum = hn::GetLane(hn::SumOfLanes(d, vsum));
-    for (int i = vector_end; i < V; ++i) {
-      p[i] = std::exp(z[i] - max_logit);
-      sum += p[i];
-    }
-    const float inv_sum = 1.0f / sum;
-    const auto vinv = hn::Set(d, inv_sum);
-    for (int i = 0; i < vector_end; i += lanes)
-      hn::StoreU(hn::Mul(hn::LoadU(d, p + i), vinv), d, p + i);
-    for (int i = vector_end; i < V; ++i) p[i] *= inv_sum;
+    SoftmaxRow(p, z, V);
     for (int i = V; i < Vp; ++i) p[i] = 0.0f;
   }
 }
