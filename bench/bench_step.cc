@@ -138,7 +138,7 @@ int Run(int argc, char** argv) {
     const KernelSpec tuned = AutoTuneKernels(model, data, threads, {run.tune_cache, run.retune});
     kernels = ResolveKernels(run, &tuned);
   }
-  const bool fuse = !run.separate_grad_reset;
+  const bool fuse_grad_reset = !run.separate_grad_reset;
   std::printf("model: GPT-2 %s, B=%d T=%d\nthreads: %s\npinning: %s\nsimd: %s\n%s",
               DescribeConfig(config).c_str(), B, T, DescribeThreading().c_str(),
               DescribePinning().c_str(), DescribeHighway().c_str(), kernels.Describe().c_str());
@@ -149,15 +149,16 @@ int Run(int argc, char** argv) {
   std::vector<float> losses;
   std::printf("warm-up: %d steps\n", warmup);
   std::fflush(stdout);
-  TimeSteps(model, kernels, data, warmup, fuse, &step, &losses);
+  TimeSteps(model, kernels, data, warmup, fuse_grad_reset, &step, &losses);
   std::printf("timing: %d steps\n", steps);
   std::fflush(stdout);
-  const Stats plain = Summarise(TimeSteps(model, kernels, data, steps, fuse, &step, &losses));
+  const Stats plain =
+      Summarise(TimeSteps(model, kernels, data, steps, fuse_grad_reset, &step, &losses));
   ResetKernelTimes();
   std::printf("breakdown: %d steps with every kernel call timed\n", steps);
   std::fflush(stdout);
-  const Stats timed =
-      Summarise(TimeSteps(model, Instrument(kernels), data, steps, fuse, &step, &losses));
+  const Stats timed = Summarise(
+      TimeSteps(model, Instrument(kernels), data, steps, fuse_grad_reset, &step, &losses));
   const Breakdown b = PerStep(steps, peak_gflops, peak_gbs);
 
   const double tokens = static_cast<double>(B) * T;

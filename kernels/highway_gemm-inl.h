@@ -17,10 +17,12 @@
 //    the kernel reads them, so the inner loop streams B with unit stride from L2 whatever B's
 //    strides were; columns past N are packed as zeros, so edges need no special kernel. Packing
 //    moves whole vectors (a transposed B through an in-register tile transpose).
-//  - A transposed A (column stride > 1, row stride 1: doutᵀ in the weight gradient) would make
-//    the kernel step K by a whole row of dout (9 KiB for the MLP), touching a new page per step,
-//    so its strip is copied first into kRows-wide contiguous rows; each copy is a short
-//    contiguous run. A row-major A is read in place: its rows already stream with unit stride.
+//  - A transposed A (column stride > 1, row stride 1: attention's probabilitiesᵀ and score
+//    gradientsᵀ in its backward) would make the kernel step K by a whole row of the matrix,
+//    touching a new line per step, so its strip is copied first into kRows-wide contiguous rows;
+//    each copy is a short contiguous run. A row-major A is read in place: its rows already stream
+//    with unit stride. (The weight gradient's doutᵀ, large enough that these copies missed in
+//    cache, is transposed once per block by its caller instead: matmul_highway.cc.)
 #if defined(GPT2_KERNELS_HIGHWAY_GEMM_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef GPT2_KERNELS_HIGHWAY_GEMM_INL_H_
 #undef GPT2_KERNELS_HIGHWAY_GEMM_INL_H_
