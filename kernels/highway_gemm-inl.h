@@ -92,6 +92,22 @@ inline void PackB(float* packed, const Strided& b, size_t k0, size_t kc, size_t 
   using V = decltype(hn::Zero(d));
   constexpr size_t kLanes = hn::MaxLanes(hn::ScalableTag<float>());
 #endif
+#if HWY_TARGET != HWY_SCALAR
+  if (b.col_stride == 1 && n0 + nc <= N && nc % width == 0) {
+    // Row-major B, all columns valid: walk B row by row, so each row's nc floats are read as
+    // one contiguous run (the prefetcher follows it) and scattered into the panels.
+    for (size_t p = 0; p < kc; ++p) {
+      const float* row = &b(k0 + p, n0);
+      for (size_t j = 0; j < nc; j += width) {
+        float* dst = packed + j * kc + p * width;
+        for (size_t jj = 0; jj < width; jj += kLanes) {
+          hn::Store(hn::LoadU(d, row + j + jj), d, dst + jj);
+        }
+      }
+    }
+    return;
+  }
+#endif
   for (size_t j = 0; j < nc; j += width) {
     float* panel = packed + j * kc;
     const size_t valid = std::min(width, N - std::min(N, n0 + j));
