@@ -140,6 +140,8 @@ struct NaiveInDouble {
       CrossentropyForwardNaive<double>;
   decltype(&CrossentropySoftmaxBackwardNaive<double>) crossentropy_softmax_backward =
       CrossentropySoftmaxBackwardNaive<double>;
+  decltype(&SoftmaxCrossentropyFusedNaive<double>) softmax_crossentropy_fused =
+      SoftmaxCrossentropyFusedNaive<double>;
   decltype(&AdamwUpdateNaive<double>) adamw_update = AdamwUpdateNaive<double>;
 };
 
@@ -282,6 +284,16 @@ Prepared<Real> Prepare(KernelId id, const Table& k, const Shape& s, size_t adamw
       Bind(p, k.crossentropy_softmax_backward, cost.crossentropy_softmax_backward, dlogits, dlosses,
            probs, targets, B, T, s.V, s.Vp);
       p.outputs = {{dlogits, BT * Vp}};
+      break;
+    }
+    case KernelId::softmax_crossentropy_fused: {
+      Real *losses = buf.Floats(BT), *dlogits = buf.Floats(BT * Vp);
+      Real* logits = buf.Floats(BT * Vp, -5, 5);
+      int* targets = buf.Tokens(BT, s.V);
+      const Real dloss = Real{1} / static_cast<Real>(BT);
+      Bind(p, k.softmax_crossentropy_fused, cost.softmax_crossentropy_fused, losses, dlogits,
+           logits, targets, dloss, B, T, s.V, s.Vp);
+      p.outputs = {{losses, BT}, {dlogits, BT * Vp}};
       break;
     }
     case KernelId::adamw_update: {

@@ -49,7 +49,8 @@ std::string CacheKey(const GPT2& model, int threads) {
          std::to_string(c.channels) + ",NH" + std::to_string(c.num_heads) + ",V" +
          std::to_string(c.vocab_size) + "; families=" + families +
          // the fused and the unfused forward call different kernels, so each is tuned apart
-         (model.fuse_residual_layernorm() ? "; residual_layernorm=fused" : "");
+         (model.fuse_residual_layernorm() ? "; residual_layernorm=fused" : "") +
+         (model.fuse_softmax_crossentropy() ? "; softmax_crossentropy=fused" : "");
 }
 
 // The cache file's lines, "KEY\tkernel=family,kernel=family,...".
@@ -164,10 +165,12 @@ KernelSpec AutoTuneKernels(GPT2& model, DataLoader& data, int threads,
   // seconds[f][k]: family f's kernel k per step; screen at one step, then the median of reps.
   std::vector<std::array<double, kNumKernels>> screen(F), timed(F);
   std::vector<KernelSet> sets(F);
+  std::array<long, kNumKernels> calls{};  // per step; the same whatever the family
   for (size_t f = 0; f < F; ++f) {
     sets[f] = KernelSet::Resolve({families[f].name, {}});
     const auto start = std::chrono::steady_clock::now();
     const KernelTimes seconds = TimedStep(model, data, sets[f]);
+    calls = KernelCalls();
     for (int k = 0; k < kNumKernels; ++k) {
       screen[f][k] = sets[f].fallback[k] ? kNotTimed : seconds[k];
       timed[f][k] = kNotTimed;
@@ -214,7 +217,7 @@ KernelSpec AutoTuneKernels(GPT2& model, DataLoader& data, int threads,
   // The choice and the table: ms per step; "-" not in the family, ">" screened out.
   std::printf(
       "\nauto kernel choice (ms per step: median of %d timed steps; '>x': screened out at "
-      "x ms; '-': not in the family)\n%-30s",
+      "x ms; '-': not in the family; 'not called': the step does not run it)\n%-30s",
       options.reps, "kernel");
   for (const KernelFamily& family : families) std::printf(" %10s", family.name.c_str());
   std::printf("   choice\n");
@@ -224,11 +227,20 @@ KernelSpec AutoTuneKernels(GPT2& model, DataLoader& data, int threads,
     for (size_t f : contenders[k]) {
       if (timed[f][k] < timed[best][k]) best = f;
     }
+    // A kernel the step does not call (the unfused side of a fusion; the softmax that only
+    // sampling runs) has nothing to time: it gets the last registered family implementing it,
+    // the most specialised.
+    const bool called = calls[k] > 0;
+    if (!called) {
+      for (size_t f : contenders[k]) best = std::max(best, f);
+    }
     spec.overrides.push_back(std::string(kKernelInfo[k].name) + "=" + families[best].name);
     std::printf("%-30s", kKernelInfo[k].name);
     for (size_t f = 0; f < F; ++f) {
       char cell[32];
-      if (screen[f][k] == kNotTimed) {
+      if (!called && screen[f][k] != kNotTimed) {
+        std::snprintf(cell, sizeof cell, "not called");
+      } else if (screen[f][k] == kNotTimed) {
         std::snprintf(cell, sizeof cell, "-");
       } else if (timed[f][k] == kNotTimed) {
         std::snprintf(cell, sizeof cell, ">%.3g", screen[f][k] * 1e3);

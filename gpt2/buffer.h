@@ -26,7 +26,9 @@ class FloatBuffer {
   float* data() const { return data_; }
   size_t size() const { return size_; }
   size_t bytes() const { return size_ * sizeof(float); }
-  void Zero();
+  void Zero() { ZeroRange(0, size_); }
+  // Zeroes floats [begin, end), on every thread.
+  void ZeroRange(size_t begin, size_t end);
 
  private:
   float* data_ = nullptr;

@@ -116,13 +116,20 @@ void GPT2::Forward(const KernelSet& kernels, const int* inputs, const int* targe
     }
   }
   k.matmul_forward(a.logits, a.lnf, p.wte, nullptr, B, T, C, Vp);
-  k.softmax_forward(a.probs, a.logits, B, T, V, Vp);
-
   if (!have_targets_) {
+    k.softmax_forward(a.probs, a.logits, B, T, V, Vp);
     mean_loss_ = -1.0f;
     return;
   }
-  k.crossentropy_forward(a.losses, a.probs, targets_.data(), B, T, Vp);
+  dlogits_from_forward_ = fuse_softmax_crossentropy_;
+  if (fuse_softmax_crossentropy_) {
+    // The loss is the mean over B*T positions, so each position's loss has gradient 1/(B*T).
+    k.softmax_crossentropy_fused(a.losses, grads_acts_.logits, a.logits, targets_.data(),
+                                 1.0f / static_cast<float>(BT), B, T, V, Vp);
+  } else {
+    k.softmax_forward(a.probs, a.logits, B, T, V, Vp);
+    k.crossentropy_forward(a.losses, a.probs, targets_.data(), B, T, Vp);
+  }
   double sum = 0;
   for (size_t i = 0; i < BT; ++i) sum += a.losses[i];
   mean_loss_ = static_cast<float>(sum / BT);
@@ -131,7 +138,29 @@ void GPT2::Forward(const KernelSet& kernels, const int* inputs, const int* targe
 void GPT2::ZeroGrad() {
   if (!param_grads_are_zero_) grads_memory_.Zero();
   param_grads_are_zero_ = false;  // Backward is about to accumulate into them
-  grads_acts_memory_.Zero();
+  if (dlogits_from_forward_) {    // everything but the logits' gradient, which Backward starts from
+    const auto [begin, end] = DlogitsRange();
+    grads_acts_memory_.ZeroRange(0, begin);
+    grads_acts_memory_.ZeroRange(end, grads_acts_memory_.size());
+  } else {
+    grads_acts_memory_.Zero();
+  }
+}
+
+void GPT2::set_fuse_softmax_crossentropy(bool fuse) {
+  fuse_softmax_crossentropy_ = fuse;
+  if (!fuse && dlogits_from_forward_) {
+    // A ZeroGrad before the next Forward would leave the fused gradient in place for an unfused
+    // Backward to accumulate into.
+    dlogits_from_forward_ = false;
+    const auto [begin, end] = DlogitsRange();
+    grads_acts_memory_.ZeroRange(begin, end);
+  }
+}
+
+std::pair<size_t, size_t> GPT2::DlogitsRange() const {
+  const size_t begin = static_cast<size_t>(grads_acts_.logits - grads_acts_memory_.data());
+  return {begin, begin + static_cast<size_t>(B_) * T_ * config_.padded_vocab_size};
 }
 
 void GPT2::Backward(const KernelSet& kernels) {
@@ -149,7 +178,9 @@ void GPT2::Backward(const KernelSet& kernels) {
 
   // The loss is the mean over B*T positions, so each position's loss has gradient 1/(B*T).
   std::fill(d.losses, d.losses + BT, 1.0f / static_cast<float>(BT));
-  k.crossentropy_softmax_backward(d.logits, d.losses, a.probs, targets_.data(), B, T, V, Vp);
+  if (!dlogits_from_forward_) {  // else Forward's fused kernel wrote d.logits already
+    k.crossentropy_softmax_backward(d.logits, d.losses, a.probs, targets_.data(), B, T, V, Vp);
+  }
   k.matmul_backward(d.lnf, g.wte, nullptr, d.logits, a.lnf, p.wte, B, T, C, Vp);
   const float* last_residual = a.residual3 + (L - 1) * BTC;
   float* dlast_residual = d.residual3 + (L - 1) * BTC;

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "gpt2/buffer.h"
@@ -63,12 +64,20 @@ class GPT2 {
   // slower; README).
   void set_fuse_residual_layernorm(bool fuse) { fuse_residual_layernorm_ = fuse; }
   bool fuse_residual_layernorm() const { return fuse_residual_layernorm_; }
+  // Whether a Forward with targets calls softmax_crossentropy_fused, which computes the losses
+  // and writes the logits' gradient there and then (Backward starts from it, ZeroGrad leaves it),
+  // or softmax_forward and crossentropy_forward, with crossentropy_softmax_backward in Backward
+  // (llm.c's order). Fused, such a Forward stores no probabilities: probs_at is for a Forward
+  // without targets, which always runs softmax_forward.
+  void set_fuse_softmax_crossentropy(bool fuse);
+  bool fuse_softmax_crossentropy() const { return fuse_softmax_crossentropy_; }
   float mean_loss() const { return mean_loss_; }
   // Probabilities (Vp entries, V real) for sequence b at position t of the last Forward.
   const float* probs_at(int b, int t) const;
 
   // Zeroes the parameter and activation gradients, skipping the parameter gradients when the
-  // last Update already did (fuse_grad_reset).
+  // last Update already did (fuse_grad_reset) and the logits' gradient when a fused Forward
+  // wrote it.
   void ZeroGrad();
   // Gradients of the mean loss of the last Forward, which must have had targets.
   void Backward(const KernelSet& kernels);
@@ -80,6 +89,9 @@ class GPT2 {
   void ResetOptimizerState();
 
  private:
+  // Where the logits' gradient lies in grads_acts_memory_, in floats: [first, second).
+  std::pair<size_t, size_t> DlogitsRange() const;
+
   GPT2Config config_;
   int B_, T_;
   FloatBuffer params_memory_, grads_memory_, m_memory_, v_memory_;
@@ -90,6 +102,8 @@ class GPT2 {
   bool have_targets_ = false;
   bool param_grads_are_zero_ = false;  // set by a fused Update, cleared by ZeroGrad
   bool fuse_residual_layernorm_ = false;
+  bool fuse_softmax_crossentropy_ = false;
+  bool dlogits_from_forward_ = false;  // the last Forward with targets wrote grads_acts_.logits
   float mean_loss_ = -1.0f;
 };
 

@@ -32,6 +32,10 @@ void AddRunFlags(Flags& flags, RunOptions* options) {
              "call the fused residual_layernorm_forward for each residual sum and the layernorm "
              "that reads it, instead of residual_forward and then layernorm_forward as llm.c "
              "does (off by default: slower on the machine it was measured on, see README)");
+  flags.Bool("--separate-softmax-crossentropy", &options->separate_softmax_crossentropy,
+             "run softmax_forward and crossentropy_forward in the forward pass and "
+             "crossentropy_softmax_backward in the backward, as llm.c does, instead of the fused "
+             "softmax_crossentropy_fused (the unfused path, to measure what fusing buys)");
   options->threads = omp_get_num_procs();
   flags.Int("--threads", &options->threads, "OpenMP and OpenBLAS threads", 1);
   flags.String(
@@ -50,13 +54,18 @@ std::string DescribeFusions(const RunOptions& options) {
   text += options.fuse_residual_layernorm
               ? "; residual + layernorm in residual_layernorm_forward (--fuse-residual-layernorm)"
               : "; residual_forward, then layernorm_forward";
+  text += options.separate_softmax_crossentropy
+              ? "; softmax_forward, crossentropy_forward, crossentropy_softmax_backward "
+                "(--separate-softmax-crossentropy)"
+              : "; softmax + cross-entropy + backward in softmax_crossentropy_fused";
   return text;
 }
 
 std::string FusionsJson(const RunOptions& options) {
   const auto state = [](bool separate) { return separate ? "\"separate\"" : "\"fused\""; };
   return std::string("{\"grad_reset\": ") + state(options.separate_grad_reset) +
-         ", \"residual_layernorm\": " + state(!options.fuse_residual_layernorm) + "}";
+         ", \"residual_layernorm\": " + state(!options.fuse_residual_layernorm) +
+         ", \"softmax_crossentropy\": " + state(options.separate_softmax_crossentropy) + "}";
 }
 
 bool IsAutoKernels(const RunOptions& options) { return options.family == kAutoFamily; }

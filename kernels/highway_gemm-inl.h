@@ -91,8 +91,6 @@ inline void PackB(float* packed, const Strided& b, size_t k0, size_t kc, size_t 
   const hn::ScalableTag<float> d;
   using V = decltype(hn::Zero(d));
   constexpr size_t kLanes = hn::MaxLanes(hn::ScalableTag<float>());
-#endif
-#if HWY_TARGET != HWY_SCALAR
   if (b.col_stride == 1 && n0 + nc <= N && nc % width == 0) {
     // Row-major B, all columns valid: walk B row by row, so each row's nc floats are read as
     // one contiguous run (the prefetcher follows it) and scattered into the panels.

@@ -19,10 +19,10 @@ namespace gpt2 {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// p[0..n) = softmax(z[0..n)): the max, the exponentials (Highway's vectorised Exp in place of
-// std::exp) and their sum run a vector at a time, with one cross-lane reduction each; the tail
-// that does not fill a vector runs as scalar code.
-inline void SoftmaxRow(float* p, const float* z, int n) {
+// e[0..n) = exp(z − max z), returning Σ e: the max, the exponentials (Highway's vectorised Exp
+// in place of std::exp) and their sum run a vector at a time, with one cross-lane reduction
+// each; the tail that does not fill a vector runs as scalar code.
+inline float ExpMinusMaxRow(float* e, const float* z, int n) {
   const hn::ScalableTag<float> d;
   const int lanes = static_cast<int>(hn::Lanes(d));
   const int vector_end = n - n % lanes;
@@ -33,16 +33,24 @@ inline void SoftmaxRow(float* p, const float* z, int n) {
   const auto shift = hn::Set(d, max_z);
   auto vsum = hn::Zero(d);
   for (int i = 0; i < vector_end; i += lanes) {
-    const auto e = hn::Exp(d, hn::Sub(hn::LoadU(d, z + i), shift));
-    hn::StoreU(e, d, p + i);
-    vsum = hn::Add(vsum, e);
+    const auto ei = hn::Exp(d, hn::Sub(hn::LoadU(d, z + i), shift));
+    hn::StoreU(ei, d, e + i);
+    vsum = hn::Add(vsum, ei);
   }
   float sum = hn::GetLane(hn::SumOfLanes(d, vsum));
   for (int i = vector_end; i < n; ++i) {
-    p[i] = std::exp(z[i] - max_z);
-    sum += p[i];
+    e[i] = std::exp(z[i] - max_z);
+    sum += e[i];
   }
-  const float inv_sum = 1.0f / sum;
+  return sum;
+}
+
+// p[0..n) = softmax(z[0..n)).
+inline void SoftmaxRow(float* p, const float* z, int n) {
+  const hn::ScalableTag<float> d;
+  const int lanes = static_cast<int>(hn::Lanes(d));
+  const int vector_end = n - n % lanes;
+  const float inv_sum = 1.0f / ExpMinusMaxRow(p, z, n);
   const auto vinv = hn::Set(d, inv_sum);
   for (int i = 0; i < vector_end; i += lanes) {
     hn::StoreU(hn::Mul(hn::LoadU(d, p + i), vinv), d, p + i);

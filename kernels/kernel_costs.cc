@@ -102,6 +102,15 @@ KernelCost CrossentropySoftmaxBackward(float*, const float*, const float*, const
   return {3 * BTV, kF * (BTV + 2 * BTV + 2 * BT)};
 }
 
+KernelCost SoftmaxCrossentropyFused(float*, float*, const float*, const int*, float, int B, int T,
+                                    int V, int) {
+  const double BT = double(B) * T, BTV = BT * V;
+  // The softmax (5), the scale to the gradient (2) per logit and the loss per token; compulsory
+  // bytes: the logits read and dlogits written once, the targets and the losses. The unfused
+  // kernels also write the probabilities, read them back, and read dlogits: 3·BTV floats more.
+  return {7 * BTV + 2 * BT, kF * (2 * BTV + 2 * BT)};
+}
+
 KernelCost AdamwUpdate(float*, float*, float*, float*, size_t n, float, float, float, float, float,
                        int, bool zero_grads) {
   // Reads the gradient (and writes it back as zeros when fused with the reset); reads and writes
@@ -127,6 +136,7 @@ CostTable MakeCostTable() {
   t.softmax_forward = SoftmaxForward;
   t.crossentropy_forward = CrossentropyForward;
   t.crossentropy_softmax_backward = CrossentropySoftmaxBackward;
+  t.softmax_crossentropy_fused = SoftmaxCrossentropyFused;
   t.adamw_update = AdamwUpdate;
   return t;
 }

@@ -29,6 +29,7 @@ void RegisterNaiveFamily(KernelTable& naive) {
   naive.softmax_forward = SoftmaxForwardNaive<float>;
   naive.crossentropy_forward = CrossentropyForwardNaive<float>;
   naive.crossentropy_softmax_backward = CrossentropySoftmaxBackwardNaive<float>;
+  naive.softmax_crossentropy_fused = SoftmaxCrossentropyFusedNaive<float>;
   naive.adamw_update = AdamwUpdateNaive<float>;
 }
 

@@ -68,6 +68,15 @@ using CrossentropyForwardFn = void (*)(float* losses, const float* probs, const 
 using CrossentropySoftmaxBackwardFn = void (*)(float* dlogits, const float* dlosses,
                                                const float* probs, const int* targets, int B, int T,
                                                int V, int Vp);
+// losses (B,T) = −log softmax(logits[..V))[target], and dlogits (B,T,Vp) = (softmax −
+// onehot(target)) · dloss over [..V), 0 over [V..Vp): softmax_forward, crossentropy_forward and
+// crossentropy_softmax_backward of a training step in one pass over the logits, every position's
+// loss having the same gradient dloss (the mean's 1/(B·T)). The probabilities are never stored,
+// and dlogits is overwritten, not accumulated: the model calls it from Forward, and ZeroGrad
+// leaves dlogits alone.
+using SoftmaxCrossentropyFusedFn = void (*)(float* losses, float* dlogits, const float* logits,
+                                            const int* targets, float dloss, int B, int T, int V,
+                                            int Vp);
 // One AdamW step over n parameters at step t (1-based): bias-corrected moments, decoupled
 // weight decay: p -= lr * (m̂ / (sqrt(v̂) + eps) + weight_decay * p). With zero_grads it then
 // sets grads to 0: the next step's gradient reset, fused into the pass that already streams the
@@ -78,23 +87,24 @@ using AdamwUpdateFn = void (*)(float* params, float* grads, float* m, float* v, 
 
 // The single list of kernels: X(name, function-pointer type, one-line description).
 // Everything that enumerates kernels (the kernel table, names, printing, benchmarks) expands it.
-#define GPT2_KERNEL_LIST(X)                                                                    \
-  X(encoder_forward, EncoderForwardFn, "token + position embedding lookup")                    \
-  X(encoder_backward, EncoderBackwardFn, "scatter-add into the embedding tables")              \
-  X(layernorm_forward, LayernormForwardFn, "layer normalisation over channels")                \
-  X(layernorm_backward, LayernormBackwardFn, "layer normalisation gradients")                  \
-  X(matmul_forward, MatmulForwardFn, "out = inp · weightᵀ + bias")                             \
-  X(matmul_backward, MatmulBackwardFn, "dinp, dweight, dbias of the matmul")                   \
-  X(attention_forward, AttentionForwardFn, "causal multi-head self-attention")                 \
-  X(attention_backward, AttentionBackwardFn, "attention gradients (O(T²) softmax backward)")   \
-  X(gelu_forward, GeluForwardFn, "GELU, tanh approximation")                                   \
-  X(gelu_backward, GeluBackwardFn, "GELU gradient")                                            \
-  X(residual_forward, ResidualForwardFn, "elementwise sum of two streams")                     \
-  X(residual_backward, ResidualBackwardFn, "gradient copied to both streams")                  \
-  X(residual_layernorm_forward, ResidualLayernormForwardFn, "fused residual sum + layernorm")  \
-  X(softmax_forward, SoftmaxForwardFn, "softmax over the real vocabulary")                     \
-  X(crossentropy_forward, CrossentropyForwardFn, "per-token negative log-likelihood")          \
-  X(crossentropy_softmax_backward, CrossentropySoftmaxBackwardFn, "fused softmax+CE gradient") \
+#define GPT2_KERNEL_LIST(X)                                                                      \
+  X(encoder_forward, EncoderForwardFn, "token + position embedding lookup")                      \
+  X(encoder_backward, EncoderBackwardFn, "scatter-add into the embedding tables")                \
+  X(layernorm_forward, LayernormForwardFn, "layer normalisation over channels")                  \
+  X(layernorm_backward, LayernormBackwardFn, "layer normalisation gradients")                    \
+  X(matmul_forward, MatmulForwardFn, "out = inp · weightᵀ + bias")                               \
+  X(matmul_backward, MatmulBackwardFn, "dinp, dweight, dbias of the matmul")                     \
+  X(attention_forward, AttentionForwardFn, "causal multi-head self-attention")                   \
+  X(attention_backward, AttentionBackwardFn, "attention gradients (O(T²) softmax backward)")     \
+  X(gelu_forward, GeluForwardFn, "GELU, tanh approximation")                                     \
+  X(gelu_backward, GeluBackwardFn, "GELU gradient")                                              \
+  X(residual_forward, ResidualForwardFn, "elementwise sum of two streams")                       \
+  X(residual_backward, ResidualBackwardFn, "gradient copied to both streams")                    \
+  X(residual_layernorm_forward, ResidualLayernormForwardFn, "fused residual sum + layernorm")    \
+  X(softmax_forward, SoftmaxForwardFn, "softmax over the real vocabulary")                       \
+  X(crossentropy_forward, CrossentropyForwardFn, "per-token negative log-likelihood")            \
+  X(crossentropy_softmax_backward, CrossentropySoftmaxBackwardFn, "fused softmax+CE gradient")   \
+  X(softmax_crossentropy_fused, SoftmaxCrossentropyFusedFn, "softmax, loss and dlogits at once") \
   X(adamw_update, AdamwUpdateFn, "AdamW optimizer step")
 
 // A table with one function pointer per kernel. A family fills the entries it implements and

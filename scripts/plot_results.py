@@ -58,7 +58,7 @@ KERNEL_ORDER = [
     "matmul_forward", "matmul_backward", "attention_forward", "attention_backward",
     "gelu_forward", "gelu_backward", "residual_forward", "residual_backward",
     "residual_layernorm_forward", "softmax_forward", "crossentropy_forward",
-    "crossentropy_softmax_backward", "adamw_update",
+    "crossentropy_softmax_backward", "softmax_crossentropy_fused", "adamw_update",
 ]
 ROLE_ORDER = ["qkv", "attproj", "fc", "fcproj", "lmhead"]
 COMPUTE_KERNELS = {"matmul_forward", "matmul_backward", "attention_forward",
@@ -74,7 +74,8 @@ GROUPS = [  # (name, marker, kernels)
      {"encoder_forward", "encoder_backward", "gelu_forward", "gelu_backward",
       "residual_forward", "residual_backward"}),
     ("softmax, crossentropy", "P",
-     {"softmax_forward", "crossentropy_forward", "crossentropy_softmax_backward"}),
+     {"softmax_forward", "crossentropy_forward", "crossentropy_softmax_backward",
+      "softmax_crossentropy_fused"}),
     ("adamw", "*", {"adamw_update"}),
 ]
 
@@ -86,11 +87,11 @@ TARGET_ORDER = ["EMU128", "SCALAR", "SSSE3", "SSE4", "AVX2", "AVX3", "AVX3_DL", 
 STACK_ORDER = ["matmul_backward", "matmul_forward", "attention_backward", "attention_forward",
                "adamw_update", "gelu_backward", "gelu_forward", "layernorm_backward",
                "layernorm_forward", "residual_layernorm_forward", "softmax_forward",
-               "crossentropy_softmax_backward", "residual_backward", "residual_forward",
-               "encoder_backward", "encoder_forward", "crossentropy_forward"]
+               "crossentropy_softmax_backward", "softmax_crossentropy_fused", "residual_backward",
+               "residual_forward", "encoder_backward", "encoder_forward", "crossentropy_forward"]
 STACK_COLORS = ["#1f4e9c", "#7fa7e0", "#c2571a", "#f2a66b", "#3a8f3a", "#7b4fa6", "#b79ad6",
                 "#8c6d31", "#d6bc7a", "#e6d8a8", "#b03a5b", "#e28ca6", "#2f7f7f", "#8ccaca",
-                "#555555", "#999999", "#cccccc"]
+                "#555555", "#999999", "#cccccc", "#e0a030"]
 SMALL_SHARE = 0.025
 ZOOM = 2.5
 OTHER_KERNELS_COLOR = "#d9d9d9"

@@ -283,9 +283,11 @@ TEST_F(CliTest, ListKernelsNamesEveryKernelAndTheNaiveFamily) {
                                  "crossentropy_forward",
                                  "crossentropy_softmax_backward",
                                  "adamw_update",
-                                 "residual_layernorm_forward"};
-  // llm.c's train_gpt2.c has 16 kernels; the 17th is our fused residual + layernorm.
-  static_assert(std::size(kernels) == 17);
+                                 "residual_layernorm_forward",
+                                 "softmax_crossentropy_fused"};
+  // llm.c's train_gpt2.c has 16 kernels; ours adds two fusions: residual + layernorm, and
+  // softmax + cross-entropy + its backward.
+  static_assert(std::size(kernels) == 18);
   for (const char* kernel : kernels) {
     // Each kernel's line lists naive, which implements every kernel.
     const std::regex line("\n  " + std::string(kernel) + " +naive[ \n]");

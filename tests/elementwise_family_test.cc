@@ -14,6 +14,8 @@
 //  - softmax: a length-V sum, so ≤ (V+16)·u relative per probability (Exp adds a few ulp).
 //  - AdamW and the fused cross-entropy backward: a handful of roundings per element, ≤ 8u
 //    relative to the magnitudes involved.
+//  - softmax + cross-entropy + backward in one kernel: bitwise the family's three kernels, and
+//    against naive in double the softmax's bound carried into the loss and the gradient.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -234,6 +236,41 @@ TEST_P(ElementwiseTest, SoftmaxAndCrossentropy) {
       ASSERT_LE(std::fabs(dlogits[k] - e_dlogits[k]), b) << "dlogits at " << bt << "," << i;
     }
   }
+}
+
+// The fused softmax + cross-entropy + backward must give what the family's three kernels give in
+// a training step (dlogits zeroed, every dloss 1/(B·T)) bit for bit, padded columns zeroed, and so
+// meet naive in double within the softmax's bound: (V+16)u relative on each probability, plus
+// the logarithm's 4u on the loss and a few roundings on the gradient.
+TEST_P(ElementwiseTest, SoftmaxCrossentropyFusedEqualsTheUnfusedKernels) {
+  if (!table().softmax_crossentropy_fused) GTEST_SKIP() << "no fused softmax + cross-entropy";
+  const auto [name, B, T, C, V, Vp] = shape();
+  const std::vector<int> targets = Tokens(V);
+  const auto logits = RandomVector<float>(BT() * Vp, 1, -8, 8);
+  const float dloss = 1.0f / static_cast<float>(BT());
+  std::vector<float> losses(BT(), -7.0f), dlogits(BT() * Vp, -7.0f);
+  table().softmax_crossentropy_fused(losses.data(), dlogits.data(), logits.data(), targets.data(),
+                                     dloss, B, T, V, Vp);
+
+  std::vector<float> probs(BT() * Vp), u_losses(BT()), u_dlogits(BT() * Vp, 0.0f);
+  const std::vector<float> dlosses(BT(), dloss);
+  table().softmax_forward(probs.data(), logits.data(), B, T, V, Vp);
+  table().crossentropy_forward(u_losses.data(), probs.data(), targets.data(), B, T, Vp);
+  table().crossentropy_softmax_backward(u_dlogits.data(), dlosses.data(), probs.data(),
+                                        targets.data(), B, T, V, Vp);
+  EXPECT_EQ(losses, u_losses);
+  EXPECT_EQ(dlogits, u_dlogits);  // padded columns included: 0 in both
+
+  const auto zd = ToDouble(logits);
+  std::vector<double> e_losses(BT()), e_dlogits(BT() * Vp);
+  SoftmaxCrossentropyFusedNaive(e_losses.data(), e_dlogits.data(), zd.data(), targets.data(),
+                                static_cast<double>(dloss), B, T, V, Vp);
+  for (size_t bt = 0; bt < BT(); ++bt) {
+    const double loss_bound = (V + 16) * u + 4 * u * std::max(1.0, e_losses[bt]);
+    ASSERT_LE(std::fabs(losses[bt] - e_losses[bt]), loss_bound) << "loss at " << bt;
+  }
+  EXPECT_TRUE(AllClose("dlogits", dlogits.data(), e_dlogits.data(), dlogits.size(),
+                       (V + 24) * u * dloss, 0));
 }
 
 // A probability that underflowed to 0 must give an infinite loss, as −log 0 does in naive, so a

@@ -35,15 +35,16 @@ struct TrainingRun {
 };
 
 // `steps` AdamW steps on the fixture's batch with one family's kernels; fuse_grad_reset as in
-// GPT2::Update, fuse_residual_layernorm as in GPT2::set_fuse_residual_layernorm.
+// GPT2::Update, fuse_residual_layernorm and fuse_softmax_crossentropy as in the GPT2 setters.
 TrainingRun Train(const std::string& family, int threads, int steps, bool fuse_grad_reset = false,
-                  bool fuse_residual_layernorm = false) {
+                  bool fuse_residual_layernorm = false, bool fuse_softmax_crossentropy = false) {
   SetThreads(threads);
   const CheckpointHeader header = ReadCheckpointHeader(kFixtures + "tiny_model.bin");
   const TensorArchive reference(kFixtures + "tiny_reference.bin");
   const int B = reference.Get("B_T").ints[0], T = reference.Get("B_T").ints[1];
   GPT2 model(header.config, B, T);
   model.set_fuse_residual_layernorm(fuse_residual_layernorm);
+  model.set_fuse_softmax_crossentropy(fuse_softmax_crossentropy);
   LoadCheckpointParameters(kFixtures + "tiny_model.bin", header, model.params_memory());
   const KernelSet kernels = KernelSet::Resolve({family, {}});
   const int* inputs = reference.Get("inputs").ints.data();
@@ -105,6 +106,17 @@ TEST_P(FamilyTrainingTest, ResidualLayernormFusionChangesNothing) {
   const auto& [family, threads] = GetParam();
   const TrainingRun separate = Train(family, threads, 3, false, false);
   const TrainingRun fused = Train(family, threads, 3, false, true);
+  EXPECT_EQ(fused.losses, separate.losses);
+  EXPECT_EQ(fused.first_grads, separate.first_grads);
+  EXPECT_EQ(fused.last_grads, separate.last_grads);
+}
+
+// And the fused softmax + cross-entropy + backward: computing dlogits in Forward, and ZeroGrad
+// leaving them there, must give the losses and gradients of the three kernels, bit for bit.
+TEST_P(FamilyTrainingTest, SoftmaxCrossentropyFusionChangesNothing) {
+  const auto& [family, threads] = GetParam();
+  const TrainingRun separate = Train(family, threads, 3, false, false, false);
+  const TrainingRun fused = Train(family, threads, 3, false, false, true);
   EXPECT_EQ(fused.losses, separate.losses);
   EXPECT_EQ(fused.first_grads, separate.first_grads);
   EXPECT_EQ(fused.last_grads, separate.last_grads);

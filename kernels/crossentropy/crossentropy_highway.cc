@@ -29,22 +29,27 @@ void SoftmaxForward(float* probs, const float* logits, int B, int T, int V, int 
   }
 }
 
-// losses (B,T) = −log probs[target]: gather, then a vector −log over the B·T values.
-void CrossentropyForward(float* losses, const float* probs, const int* targets, int B, int T,
-                         int Vp) {
+// x[0..n) = −log x[0..n), a vector at a time (Highway's Log).
+void NegLogInPlace(float* x, int n) {
   const hn::ScalableTag<float> d;
   const int lanes = static_cast<int>(hn::Lanes(d));
-  const int n = B * T;
-  for (int bt = 0; bt < n; ++bt) losses[bt] = probs[static_cast<size_t>(bt) * Vp + targets[bt]];
   int i = 0;
   for (; i + lanes <= n; i += lanes) {
     // Highway's Log is defined on (0, ∞); a probability that underflowed to 0 (a diverged run)
     // must still give −log 0 = +∞, as std::log does, so the finite check can see it.
-    const auto p = hn::LoadU(d, losses + i);
+    const auto p = hn::LoadU(d, x + i);
     const auto log_p = hn::IfThenElse(p == hn::Zero(d), hn::Set(d, -HUGE_VALF), hn::Log(d, p));
-    hn::StoreU(hn::Neg(log_p), d, losses + i);
+    hn::StoreU(hn::Neg(log_p), d, x + i);
   }
-  for (; i < n; ++i) losses[i] = -std::log(losses[i]);
+  for (; i < n; ++i) x[i] = -std::log(x[i]);
+}
+
+// losses (B,T) = −log probs[target]: gather, then a vector −log over the B·T values.
+void CrossentropyForward(float* losses, const float* probs, const int* targets, int B, int T,
+                         int Vp) {
+  const int n = B * T;
+  for (int bt = 0; bt < n; ++bt) losses[bt] = probs[static_cast<size_t>(bt) * Vp + targets[bt]];
+  NegLogInPlace(losses, n);
 }
 
 // dlogits[..V) += probs · dloss, then dlogits[target] −= dloss: the one-hot term touches one
@@ -68,6 +73,36 @@ void CrossentropySoftmaxBackward(float* dlogits, const float* dlosses, const flo
   }
 }
 
+// The softmax, the loss and its gradient in one visit to each row: the exponentials go into the
+// row's dlogits, which is still in L2 (a 201 KB row at GPT-2) when one more pass scales them to
+// probabilities and then to the gradient. The unfused kernels write the probabilities to memory,
+// read them back for the backward, and read and write a dlogits that ZeroGrad had zeroed; here
+// the logits are read and dlogits written, once. Each value is rounded as the unfused highway
+// kernels round it (p = e · (1/Σ), then p · dloss), so a step is the same bit for bit.
+void SoftmaxCrossentropyFused(float* losses, float* dlogits, const float* logits,
+                              const int* targets, float dloss, int B, int T, int V, int Vp) {
+  const hn::ScalableTag<float> d;
+  const int lanes = static_cast<int>(hn::Lanes(d));
+  const int vector_end = V - V % lanes;
+  const auto vdloss = hn::Set(d, dloss);
+#pragma omp parallel for
+  for (int bt = 0; bt < B * T; ++bt) {
+    const float* z = logits + static_cast<size_t>(bt) * Vp;
+    float* dz = dlogits + static_cast<size_t>(bt) * Vp;
+    const float inv_sum = 1.0f / ExpMinusMaxRow(dz, z, V);
+    const int target = targets[bt];
+    losses[bt] = dz[target] * inv_sum;  // the target's probability; −log below
+    const auto vinv = hn::Set(d, inv_sum);
+    for (int i = 0; i < vector_end; i += lanes) {
+      hn::StoreU(hn::Mul(hn::Mul(hn::LoadU(d, dz + i), vinv), vdloss), d, dz + i);
+    }
+    for (int i = vector_end; i < V; ++i) dz[i] = dz[i] * inv_sum * dloss;
+    dz[target] -= dloss;
+    for (int i = V; i < Vp; ++i) dz[i] = 0.0f;
+  }
+  NegLogInPlace(losses, B * T);
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace gpt2
 HWY_AFTER_NAMESPACE();
@@ -79,6 +114,7 @@ namespace gpt2 {
 HWY_EXPORT(SoftmaxForward);
 HWY_EXPORT(CrossentropyForward);
 HWY_EXPORT(CrossentropySoftmaxBackward);
+HWY_EXPORT(SoftmaxCrossentropyFused);
 
 namespace {
 void SoftmaxForwardHighway(float* probs, const float* logits, int B, int T, int V, int Vp) {
@@ -92,12 +128,18 @@ void CrossentropySoftmaxBackwardHighway(float* dlogits, const float* dlosses, co
                                         const int* targets, int B, int T, int V, int Vp) {
   HWY_DYNAMIC_DISPATCH(CrossentropySoftmaxBackward)(dlogits, dlosses, probs, targets, B, T, V, Vp);
 }
+void SoftmaxCrossentropyFusedHighway(float* losses, float* dlogits, const float* logits,
+                                     const int* targets, float dloss, int B, int T, int V, int Vp) {
+  HWY_DYNAMIC_DISPATCH(SoftmaxCrossentropyFused)
+  (losses, dlogits, logits, targets, dloss, B, T, V, Vp);
+}
 }  // namespace
 
 void RegisterCrossentropyHighway(KernelTable& table) {
   table.softmax_forward = SoftmaxForwardHighway;
   table.crossentropy_forward = CrossentropyForwardHighway;
   table.crossentropy_softmax_backward = CrossentropySoftmaxBackwardHighway;
+  table.softmax_crossentropy_fused = SoftmaxCrossentropyFusedHighway;
 }
 
 }  // namespace gpt2

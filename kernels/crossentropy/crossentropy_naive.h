@@ -58,6 +58,25 @@ void CrossentropySoftmaxBackwardNaive(Real* dlogits, const Real* dlosses, const 
   }
 }
 
+// The three kernels above as one training step calls them, dlogits holding the probabilities
+// until they become the gradient (the padded entries stay 0): the reference for every fused
+// variant. Each value is computed as the unfused kernels compute it, so a step gives the same
+// result bit for bit ((p − [i == target]) · dloss here, 0 + the same there).
+template <typename Real>
+void SoftmaxCrossentropyFusedNaive(Real* losses, Real* dlogits, const Real* logits,
+                                   const int* targets, Real dloss, int B, int T, int V, int Vp) {
+  SoftmaxForwardNaive(dlogits, logits, B, T, V, Vp);
+  CrossentropyForwardNaive(losses, dlogits, targets, B, T, Vp);
+#pragma omp parallel for
+  for (int bt = 0; bt < B * T; ++bt) {
+    Real* dz = dlogits + static_cast<size_t>(bt) * Vp;
+    for (int i = 0; i < V; ++i) {
+      const Real indicator = i == targets[bt] ? Real{1} : Real{0};
+      dz[i] = (dz[i] - indicator) * dloss;
+    }
+  }
+}
+
 }  // namespace gpt2
 
 #endif  // GPT2_KERNELS_CROSSENTROPY_CROSSENTROPY_NAIVE_H_
