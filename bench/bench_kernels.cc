@@ -127,6 +127,7 @@ struct NaiveInDouble {
   decltype(&LayernormBackwardNaive<double>) layernorm_backward = LayernormBackwardNaive<double>;
   decltype(&MatmulForwardNaive<double>) matmul_forward = MatmulForwardNaive<double>;
   decltype(&MatmulBackwardNaive<double>) matmul_backward = MatmulBackwardNaive<double>;
+  decltype(&MatmulGeluForwardNaive<double>) matmul_gelu_forward = MatmulGeluForwardNaive<double>;
   decltype(&AttentionForwardNaive<double>) attention_forward = AttentionForwardNaive<double>;
   decltype(&AttentionBackwardNaive<double>) attention_backward = AttentionBackwardNaive<double>;
   decltype(&GeluForwardNaive<double>) gelu_forward = GeluForwardNaive<double>;
@@ -200,6 +201,14 @@ Prepared<Real> Prepare(KernelId id, const Table& k, const Shape& s, size_t adamw
       Bind(p, k.matmul_backward, cost.matmul_backward, dinp, dw, db, dout, inp, w, B, T, s.C, s.OC);
       p.outputs = {{dinp, BT * C}, {dw, OC * C}};
       if (db) p.outputs.push_back({db, OC});
+      break;
+    }
+    case KernelId::matmul_gelu_forward: {
+      Real *out = buf.Floats(BT * OC), *gelu_out = buf.Floats(BT * OC);
+      Real *inp = buf.Floats(BT * C), *w = buf.Floats(OC * C), *bias = buf.Floats(OC);
+      Bind(p, k.matmul_gelu_forward, cost.matmul_gelu_forward, out, gelu_out, inp, w, bias, B, T,
+           s.C, s.OC);
+      p.outputs = {{out, BT * OC}, {gelu_out, BT * OC}};
       break;
     }
     case KernelId::attention_forward: {
@@ -373,6 +382,8 @@ std::vector<Shape> ShapesFor(KernelId id) {
       shapes.push_back({"fc", B, T, C, 4 * C, NH, V, Vp});
       shapes.push_back({"fcproj", B, T, 4 * C, C, NH, V, Vp});
       shapes.push_back({"lmhead", B, T, C, Vp, NH, V, Vp});
+    } else if (id == KernelId::matmul_gelu_forward) {
+      shapes.push_back({"fc", B, T, C, 4 * C, NH, V, Vp});  // the MLP's first layer only
     } else if (id == KernelId::adamw_update) {
       if (T == 64) shapes.push_back({"-", B, T, C, 0, NH, V, Vp});  // no T in AdamW
     } else {

@@ -50,6 +50,7 @@ std::string CacheKey(const GPT2& model, int threads) {
          std::to_string(c.vocab_size) + "; families=" + families +
          // the fused and the unfused forward call different kernels, so each is tuned apart
          (model.fuse_residual_layernorm() ? "; residual_layernorm=fused" : "") +
+         (model.fuse_matmul_gelu() ? "; matmul_gelu=fused" : "") +
          (model.fuse_softmax_crossentropy() ? "; softmax_crossentropy=fused" : "");
 }
 

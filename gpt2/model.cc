@@ -102,8 +102,12 @@ void GPT2::Forward(const KernelSet& kernels, const int* inputs, const int* targe
     k.matmul_forward(attproj, atty, p.attprojw + lC * C, p.attprojb + lC, B, T, C, C);
     residual_layernorm(residual2, ln2, ln2_mean, ln2_rstd, residual, attproj, p.ln2w + lC,
                        p.ln2b + lC);
-    k.matmul_forward(fch, ln2, p.fcw + lC * 4 * C, p.fcb + lC * 4, B, T, C, 4 * C);
-    k.gelu_forward(fch_gelu, fch, static_cast<int>(BTC * 4));
+    if (fuse_matmul_gelu_) {
+      k.matmul_gelu_forward(fch, fch_gelu, ln2, p.fcw + lC * 4 * C, p.fcb + lC * 4, B, T, C, 4 * C);
+    } else {
+      k.matmul_forward(fch, ln2, p.fcw + lC * 4 * C, p.fcb + lC * 4, B, T, C, 4 * C);
+      k.gelu_forward(fch_gelu, fch, static_cast<int>(BTC * 4));
+    }
     k.matmul_forward(fcproj, fch_gelu, p.fcprojw + lC * 4 * C, p.fcprojb + lC, B, T, 4 * C, C);
     if (l + 1 < L) {
       const size_t next = static_cast<size_t>(l + 1);

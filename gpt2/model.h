@@ -64,6 +64,10 @@ class GPT2 {
   // slower; README).
   void set_fuse_residual_layernorm(bool fuse) { fuse_residual_layernorm_ = fuse; }
   bool fuse_residual_layernorm() const { return fuse_residual_layernorm_; }
+  // Whether Forward calls matmul_gelu_forward for the MLP's first matmul and its GELU
+  // (--fuse-matmul-gelu), or matmul_forward and then gelu_forward (llm.c's order).
+  void set_fuse_matmul_gelu(bool fuse) { fuse_matmul_gelu_ = fuse; }
+  bool fuse_matmul_gelu() const { return fuse_matmul_gelu_; }
   // Whether a Forward with targets calls softmax_crossentropy_fused, which computes the losses
   // and writes the logits' gradient there and then (Backward starts from it, ZeroGrad leaves it),
   // or softmax_forward and crossentropy_forward, with crossentropy_softmax_backward in Backward
@@ -102,6 +106,7 @@ class GPT2 {
   bool have_targets_ = false;
   bool param_grads_are_zero_ = false;  // set by a fused Update, cleared by ZeroGrad
   bool fuse_residual_layernorm_ = false;
+  bool fuse_matmul_gelu_ = false;
   bool fuse_softmax_crossentropy_ = false;
   bool dlogits_from_forward_ = false;  // the last Forward with targets wrote grads_acts_.logits
   float mean_loss_ = -1.0f;

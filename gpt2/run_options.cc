@@ -32,6 +32,9 @@ void AddRunFlags(Flags& flags, RunOptions* options) {
              "call the fused residual_layernorm_forward for each residual sum and the layernorm "
              "that reads it, instead of residual_forward and then layernorm_forward as llm.c "
              "does (off by default: slower on the machine it was measured on, see README)");
+  flags.Bool("--fuse-matmul-gelu", &options->fuse_matmul_gelu,
+             "call the fused matmul_gelu_forward for the MLP's first matmul and its GELU, "
+             "instead of matmul_forward and then gelu_forward as llm.c does");
   flags.Bool("--separate-softmax-crossentropy", &options->separate_softmax_crossentropy,
              "run softmax_forward and crossentropy_forward in the forward pass and "
              "crossentropy_softmax_backward in the backward, as llm.c does, instead of the fused "
@@ -54,6 +57,9 @@ std::string DescribeFusions(const RunOptions& options) {
   text += options.fuse_residual_layernorm
               ? "; residual + layernorm in residual_layernorm_forward (--fuse-residual-layernorm)"
               : "; residual_forward, then layernorm_forward";
+  text += options.fuse_matmul_gelu ? "; GELU in the matmul epilogue, matmul_gelu_forward "
+                                     "(--fuse-matmul-gelu)"
+                                   : "; matmul_forward, then gelu_forward";
   text += options.separate_softmax_crossentropy
               ? "; softmax_forward, crossentropy_forward, crossentropy_softmax_backward "
                 "(--separate-softmax-crossentropy)"
@@ -65,6 +71,7 @@ std::string FusionsJson(const RunOptions& options) {
   const auto state = [](bool separate) { return separate ? "\"separate\"" : "\"fused\""; };
   return std::string("{\"grad_reset\": ") + state(options.separate_grad_reset) +
          ", \"residual_layernorm\": " + state(!options.fuse_residual_layernorm) +
+         ", \"matmul_gelu\": " + state(!options.fuse_matmul_gelu) +
          ", \"softmax_crossentropy\": " + state(options.separate_softmax_crossentropy) + "}";
 }
 

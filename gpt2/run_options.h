@@ -20,6 +20,7 @@ struct RunOptions {
   std::string tune_cache;                // --tune-cache; empty: gpt2/auto_tune.h's default
   bool separate_grad_reset = false;      // --separate-grad-reset: not fused into AdamW
   bool fuse_residual_layernorm = false;  // --fuse-residual-layernorm: one kernel, not two
+  bool fuse_matmul_gelu = false;         // --fuse-matmul-gelu: GELU in the matmul's epilogue
   bool separate_softmax_crossentropy = false;  // --separate-softmax-crossentropy: three kernels
 };
 

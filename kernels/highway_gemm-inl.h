@@ -34,6 +34,7 @@
 #include <cstddef>
 
 #include "hwy/highway.h"
+#include "kernels/highway_gelu-inl.h"
 #include "kernels/scratch.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -148,11 +149,12 @@ inline void PackB(float* packed, const Strided& b, size_t k0, size_t kc, size_t 
 // C[0..kRows) × [0..cols) += alpha · A[0..kRows) × [0..kc) · panel, panel = kc × (2 vectors).
 // With `overwrite`, C = bias + alpha · A · panel instead (bias: one value per column, or null
 // for zeros): the first K block writes C without reading it, so the caller needs no pass of its
-// own to initialise C.
+// own to initialise C. With gelu_c (the last K block only), gelu_c = gelu(C) as well, from the
+// registers that hold the finished C (GeluVector, kernels/highway_gelu-inl.h).
 template <size_t kRows, class D>
 HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t k0,
                             const float* HWY_RESTRICT panel, float alpha, float* c, size_t ldc,
-                            size_t cols, bool overwrite, const float* bias) {
+                            size_t cols, bool overwrite, const float* bias, float* gelu_c) {
   using V = decltype(hn::Zero(d));
   const size_t lanes = hn::Lanes(d);
   V acc0[kRows], acc1[kRows];
@@ -174,8 +176,13 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
       float* row = c + r * ldc;
       const V old0 = overwrite ? bias0 : hn::LoadU(d, row);
       const V old1 = overwrite ? bias1 : hn::LoadU(d, row + lanes);
-      hn::StoreU(hn::MulAdd(valpha, acc0[r], old0), d, row);
-      hn::StoreU(hn::MulAdd(valpha, acc1[r], old1), d, row + lanes);
+      const V c0 = hn::MulAdd(valpha, acc0[r], old0), c1 = hn::MulAdd(valpha, acc1[r], old1);
+      hn::StoreU(c0, d, row);
+      hn::StoreU(c1, d, row + lanes);
+      if (gelu_c != nullptr) {
+        hn::StoreU(GeluVector(d, c0), d, gelu_c + r * ldc);
+        hn::StoreU(GeluVector(d, c1), d, gelu_c + r * ldc + lanes);
+      }
     }
     return;
   }
@@ -189,6 +196,12 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
       float* out = c + r * ldc + j;
       const float old = overwrite ? (bias ? bias[j] : 0.0f) : *out;
       *out = old + alpha * spill[j];
+      spill[j] = *out;
+    }
+    if (gelu_c != nullptr) {  // the same vector formula as full blocks, on the valid columns
+      hn::Store(GeluVector(d, hn::Load(d, spill)), d, spill);
+      hn::Store(GeluVector(d, hn::Load(d, spill + lanes)), d, spill + lanes);
+      std::copy_n(spill, cols, gelu_c + r * ldc);
     }
   }
 }
@@ -198,26 +211,33 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
 template <size_t kMax, class D>
 HWY_INLINE void DispatchRows(size_t rows, D d, size_t kc, const Strided& a, size_t m0, size_t k0,
                              const float* HWY_RESTRICT panel, float alpha, float* c, size_t ldc,
-                             size_t cols, bool overwrite, const float* bias) {
+                             size_t cols, bool overwrite, const float* bias, float* gelu_c) {
   if constexpr (kMax > 1) {
     if (rows < kMax) {
-      DispatchRows<kMax - 1>(rows, d, kc, a, m0, k0, panel, alpha, c, ldc, cols, overwrite, bias);
+      DispatchRows<kMax - 1>(rows, d, kc, a, m0, k0, panel, alpha, c, ldc, cols, overwrite, bias,
+                             gelu_c);
       return;
     }
   }
-  MicroKernel<kMax>(d, kc, a, m0, k0, panel, alpha, c, ldc, cols, overwrite, bias);
+  MicroKernel<kMax>(d, kc, a, m0, k0, panel, alpha, c, ldc, cols, overwrite, bias, gelu_c);
 }
 
 // C = bias + alpha · A · B when `overwrite` (bias: N values, or null for zeros), else
-// C += alpha · A · B. Single-threaded; callers parallelise over independent blocks of C.
+// C += alpha · A · B; with gelu_c (row stride ldc too), also gelu_c = gelu(C), applied in the
+// epilogue of the last K block while each finished tile is in registers. Single-threaded;
+// callers parallelise over independent blocks of C.
 inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, const Strided& b,
-                 float* c, size_t ldc, bool overwrite = false, const float* bias = nullptr) {
+                 float* c, size_t ldc, bool overwrite = false, const float* bias = nullptr,
+                 float* gelu_c = nullptr) {
   const hn::ScalableTag<float> d;
   const size_t width = 2 * hn::Lanes(d);
   const size_t nc_max = std::max(width, kNc / width * width);
-  if (K == 0 && overwrite) {  // no K block to write C
+  if (K == 0) {  // no K block to write C or apply the epilogue
     for (size_t m = 0; m < M; ++m) {
-      for (size_t n = 0; n < N; ++n) c[m * ldc + n] = bias ? bias[n] : 0.0f;
+      if (overwrite) {
+        for (size_t n = 0; n < N; ++n) c[m * ldc + n] = bias ? bias[n] : 0.0f;
+      }
+      if (gelu_c != nullptr) GeluSpan(gelu_c + m * ldc, c + m * ldc, static_cast<int>(N));
     }
     return;
   }
@@ -229,7 +249,7 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
     for (size_t k0 = 0; k0 < K; k0 += kKc) {
       const size_t kc = std::min(kKc, K - k0);
       PackB(packed, b, k0, kc, n0, nc, N, width);
-      const bool first_k = k0 == 0;
+      const bool first_k = k0 == 0, last_k = k0 + kc == K;
       for (size_t m0 = 0; m0 < M; m0 += kGemmRows) {
         const size_t rows = std::min(kGemmRows, M - m0);
         Strided a_block = a;
@@ -246,8 +266,9 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
           float* cj = c + m0 * ldc + n0 + j;
           const size_t cols = std::min(width, nc - j);
           const float* bias_j = bias ? bias + n0 + j : nullptr;
+          float* gelu_j = gelu_c && last_k ? gelu_c + m0 * ldc + n0 + j : nullptr;
           DispatchRows<kGemmRows>(rows, d, kc, a_block, a_m0, a_k0, panel, alpha, cj, ldc, cols,
-                                  overwrite && first_k, bias_j);
+                                  overwrite && first_k, bias_j, gelu_j);
         }
       }
     }

@@ -48,6 +48,18 @@ KernelCost MatmulBackward(float*, float*, float* dbias, const float*, const floa
           kF * (M * N + M * K + N * K + 2 * M * K + 2 * N * K + dbias_floats)};
 }
 
+KernelCost GeluForward(float*, const float*, int N);
+
+KernelCost MatmulGeluForward(float* out, float*, const float* inp, const float* weight,
+                             const float* bias, int B, int T, int C, int OC) {
+  // The matmul, then GELU's 9 FLOPs per output, whose result is written too (the unfused pair
+  // also reads the matmul's output back: B·T·OC floats more).
+  const KernelCost matmul = MatmulForward(out, inp, weight, bias, B, T, C, OC);
+  const KernelCost gelu = GeluForward(nullptr, nullptr, 1);
+  const double outputs = double(B) * T * OC;
+  return {matmul.flops + gelu.flops * outputs, matmul.bytes + kF * outputs};
+}
+
 // Scores a causal head needs: T(T+1)/2 per (batch, head).
 double CausalScores(int B, int T, int NH) { return double(B) * NH * T * (T + 1) / 2; }
 
@@ -126,6 +138,7 @@ CostTable MakeCostTable() {
   t.layernorm_backward = LayernormBackward;
   t.matmul_forward = MatmulForward;
   t.matmul_backward = MatmulBackward;
+  t.matmul_gelu_forward = MatmulGeluForward;
   t.attention_forward = AttentionForward;
   t.attention_backward = AttentionBackward;
   t.gelu_forward = GeluForward;
@@ -150,7 +163,8 @@ const CostTable& KernelCosts() {
 
 bool IsComputeKernel(KernelId id) {
   return id == KernelId::matmul_forward || id == KernelId::matmul_backward ||
-         id == KernelId::attention_forward || id == KernelId::attention_backward;
+         id == KernelId::matmul_gelu_forward || id == KernelId::attention_forward ||
+         id == KernelId::attention_backward;
 }
 
 }  // namespace gpt2

@@ -19,6 +19,7 @@ void RegisterNaiveFamily(KernelTable& naive) {
   naive.layernorm_backward = LayernormBackwardNaive<float>;
   naive.matmul_forward = MatmulForwardNaive<float>;
   naive.matmul_backward = MatmulBackwardNaive<float>;
+  naive.matmul_gelu_forward = MatmulGeluForwardNaive<float>;
   naive.attention_forward = AttentionForwardNaive<float>;
   naive.attention_backward = AttentionBackwardNaive<float>;
   naive.gelu_forward = GeluForwardNaive<float>;

@@ -30,6 +30,12 @@ using LayernormBackwardFn = void (*)(float* dinp, float* dweight, float* dbias, 
 // out (B,T,OC) = inp (B,T,C) · weightᵀ (OC,C) + bias (OC), bias may be null.
 using MatmulForwardFn = void (*)(float* out, const float* inp, const float* weight,
                                  const float* bias, int B, int T, int C, int OC);
+// out (B,T,OC) = inp · weightᵀ + bias as MatmulForwardFn, then gelu_out = gelu(out) as
+// GeluForwardFn: the MLP's first matmul and its activation, fused so each block of output is
+// activated while it is still in cache. out (the pre-activation) is kept: gelu_backward reads it.
+using MatmulGeluForwardFn = void (*)(float* out, float* gelu_out, const float* inp,
+                                     const float* weight, const float* bias, int B, int T, int C,
+                                     int OC);
 // dinp += dout · weight, dweight += doutᵀ · inp, dbias += Σ dout (dbias may be null).
 using MatmulBackwardFn = void (*)(float* dinp, float* dweight, float* dbias, const float* dout,
                                   const float* inp, const float* weight, int B, int T, int C,
@@ -94,6 +100,7 @@ using AdamwUpdateFn = void (*)(float* params, float* grads, float* m, float* v, 
   X(layernorm_backward, LayernormBackwardFn, "layer normalisation gradients")                    \
   X(matmul_forward, MatmulForwardFn, "out = inp · weightᵀ + bias")                               \
   X(matmul_backward, MatmulBackwardFn, "dinp, dweight, dbias of the matmul")                     \
+  X(matmul_gelu_forward, MatmulGeluForwardFn, "matmul with GELU in its epilogue")                \
   X(attention_forward, AttentionForwardFn, "causal multi-head self-attention")                   \
   X(attention_backward, AttentionBackwardFn, "attention gradients (O(T²) softmax backward)")     \
   X(gelu_forward, GeluForwardFn, "GELU, tanh approximation")                                     \

@@ -55,18 +55,18 @@ FAMILY_ORDER = ["naive", "tiled", "openblas", "highway", "sgemm_bare"]
 # a layer's order.
 KERNEL_ORDER = [
     "encoder_forward", "encoder_backward", "layernorm_forward", "layernorm_backward",
-    "matmul_forward", "matmul_backward", "attention_forward", "attention_backward",
-    "gelu_forward", "gelu_backward", "residual_forward", "residual_backward",
+    "matmul_forward", "matmul_backward", "matmul_gelu_forward", "attention_forward",
+    "attention_backward", "gelu_forward", "gelu_backward", "residual_forward", "residual_backward",
     "residual_layernorm_forward", "softmax_forward", "crossentropy_forward",
     "crossentropy_softmax_backward", "softmax_crossentropy_fused", "adamw_update",
 ]
 ROLE_ORDER = ["qkv", "attproj", "fc", "fcproj", "lmhead"]
-COMPUTE_KERNELS = {"matmul_forward", "matmul_backward", "attention_forward",
-                   "attention_backward"}
+COMPUTE_KERNELS = {"matmul_forward", "matmul_backward", "matmul_gelu_forward",
+                   "attention_forward", "attention_backward"}
 
 # Kernel groups: the marker of a point in the scatter plots.
 GROUPS = [  # (name, marker, kernels)
-    ("matmul forward", "o", {"matmul_forward"}),
+    ("matmul forward", "o", {"matmul_forward", "matmul_gelu_forward"}),
     ("matmul backward", "s", {"matmul_backward"}),
     ("attention", "^", {"attention_forward", "attention_backward"}),
     ("layernorm", "D", {"layernorm_forward", "layernorm_backward", "residual_layernorm_forward"}),
@@ -84,14 +84,15 @@ TARGET_ORDER = ["EMU128", "SCALAR", "SSSE3", "SSE4", "AVX2", "AVX3", "AVX3_DL", 
                 "AVX3_SPR", "NEON", "SVE", "SVE2", "SVE_256", "SVE2_128", "WASM", "WASM_EMU256"]
 
 # The step breakdown's segments, bottom up; kernels under SMALL_SHARE of every step are merged.
-STACK_ORDER = ["matmul_backward", "matmul_forward", "attention_backward", "attention_forward",
-               "adamw_update", "gelu_backward", "gelu_forward", "layernorm_backward",
-               "layernorm_forward", "residual_layernorm_forward", "softmax_forward",
-               "crossentropy_softmax_backward", "softmax_crossentropy_fused", "residual_backward",
-               "residual_forward", "encoder_backward", "encoder_forward", "crossentropy_forward"]
+STACK_ORDER = ["matmul_backward", "matmul_forward", "matmul_gelu_forward", "attention_backward",
+               "attention_forward", "adamw_update", "gelu_backward", "gelu_forward",
+               "layernorm_backward", "layernorm_forward", "residual_layernorm_forward",
+               "softmax_forward", "crossentropy_softmax_backward", "softmax_crossentropy_fused",
+               "residual_backward", "residual_forward", "encoder_backward", "encoder_forward",
+               "crossentropy_forward"]
 STACK_COLORS = ["#1f4e9c", "#7fa7e0", "#c2571a", "#f2a66b", "#3a8f3a", "#7b4fa6", "#b79ad6",
                 "#8c6d31", "#d6bc7a", "#e6d8a8", "#b03a5b", "#e28ca6", "#2f7f7f", "#8ccaca",
-                "#555555", "#999999", "#cccccc", "#e0a030"]
+                "#555555", "#999999", "#cccccc", "#e0a030", "#4a6fb5"]
 SMALL_SHARE = 0.025
 ZOOM = 2.5
 OTHER_KERNELS_COLOR = "#d9d9d9"

@@ -27,9 +27,10 @@ FAMILY_ORDER = ["naive", "tiled", "openblas", "highway"]
 PYTORCH_ENVS = ["default", "tuned"]
 # llm.c's order (kernels/ops.h) and the matmul roles in a layer's order; others follow, as found.
 KERNEL_ORDER = ["encoder_forward", "encoder_backward", "layernorm_forward", "layernorm_backward",
-                "matmul_forward", "matmul_backward", "attention_forward", "attention_backward",
-                "gelu_forward", "gelu_backward", "residual_forward", "residual_backward",
-                "residual_layernorm_forward", "softmax_forward", "crossentropy_forward", "crossentropy_softmax_backward",
+                "matmul_forward", "matmul_backward", "matmul_gelu_forward", "attention_forward",
+                "attention_backward", "gelu_forward", "gelu_backward", "residual_forward",
+                "residual_backward", "residual_layernorm_forward", "softmax_forward",
+                "crossentropy_forward", "crossentropy_softmax_backward",
                 "softmax_crossentropy_fused", "adamw_update"]
 ROLE_ORDER = ["qkv", "attproj", "fc", "fcproj", "lmhead"]
 YARDSTICK = "sgemm_bare"  # a bare cblas_sgemm: the openblas wrapper's yardstick, not a family

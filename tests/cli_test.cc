@@ -284,10 +284,11 @@ TEST_F(CliTest, ListKernelsNamesEveryKernelAndTheNaiveFamily) {
                                  "crossentropy_softmax_backward",
                                  "adamw_update",
                                  "residual_layernorm_forward",
-                                 "softmax_crossentropy_fused"};
-  // llm.c's train_gpt2.c has 16 kernels; ours adds two fusions: residual + layernorm, and
-  // softmax + cross-entropy + its backward.
-  static_assert(std::size(kernels) == 18);
+                                 "softmax_crossentropy_fused",
+                                 "matmul_gelu_forward"};
+  // llm.c's train_gpt2.c has 16 kernels; ours adds three fusions: residual + layernorm, the
+  // matmul with GELU in its epilogue, and softmax + cross-entropy + its backward.
+  static_assert(std::size(kernels) == 19);
   for (const char* kernel : kernels) {
     // Each kernel's line lists naive, which implements every kernel.
     const std::regex line("\n  " + std::string(kernel) + " +naive[ \n]");

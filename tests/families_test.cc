@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "kernels/attention/attention_naive.h"
+#include "kernels/gelu/gelu_naive.h"
 #include "kernels/matmul/matmul_naive.h"
 #include "kernels/registry.h"
 #include "kernels/threading.h"
@@ -156,6 +157,27 @@ TEST_P(MatmulFamilyTest, BackwardAccumulatesLikeNaiveInDouble) {
       EXPECT_EQ(dbias.AsDouble(), dbias0) << "a null dbias must not be written";
     }
   }
+}
+
+// The matmul with GELU in its epilogue changes where the activation is computed, not how: out
+// must equal the family's matmul_forward bit for bit (so it meets the GEMM bound above), and
+// gelu_out the family's gelu_forward of it (naive's for families without one), with nothing
+// written past either buffer.
+TEST_P(MatmulFamilyTest, GeluEpilogueEqualsMatmulThenGelu) {
+  if (table().matmul_gelu_forward == nullptr) GTEST_SKIP() << "family has no matmul_gelu_forward";
+  const auto [name, B, T, C, OC] = shape();
+  const size_t BT = static_cast<size_t>(B) * T, n = BT * OC;
+  const Guarded inp(BT * C, 1, -2, 2), weight(static_cast<size_t>(OC) * C, 2), bias(OC, 3);
+  Guarded out(n, 4), gelu_out(n, 5);
+  table().matmul_gelu_forward(out.data(), gelu_out.data(), inp.data(), weight.data(), bias.data(),
+                              B, T, C, OC);
+  std::vector<float> u_out(n), u_gelu(n);
+  table().matmul_forward(u_out.data(), inp.data(), weight.data(), bias.data(), B, T, C, OC);
+  const auto gelu = table().gelu_forward ? table().gelu_forward : GeluForwardNaive<float>;
+  gelu(u_gelu.data(), u_out.data(), static_cast<int>(n));
+  EXPECT_TRUE(out.CanariesIntact() && gelu_out.CanariesIntact()) << "wrote past the end";
+  EXPECT_EQ(std::vector<float>(out.data(), out.data() + n), u_out);
+  EXPECT_EQ(std::vector<float>(gelu_out.data(), gelu_out.data() + n), u_gelu);
 }
 
 // GPT-2 124M's four matmul roles and its LM head (768 → Vp = 50304) at small B·T, then shapes

@@ -35,9 +35,10 @@ struct TrainingRun {
 };
 
 // `steps` AdamW steps on the fixture's batch with one family's kernels; fuse_grad_reset as in
-// GPT2::Update, fuse_residual_layernorm and fuse_softmax_crossentropy as in the GPT2 setters.
+// GPT2::Update, the other fusions as in the GPT2 setters.
 TrainingRun Train(const std::string& family, int threads, int steps, bool fuse_grad_reset = false,
-                  bool fuse_residual_layernorm = false, bool fuse_softmax_crossentropy = false) {
+                  bool fuse_residual_layernorm = false, bool fuse_softmax_crossentropy = false,
+                  bool fuse_matmul_gelu = false) {
   SetThreads(threads);
   const CheckpointHeader header = ReadCheckpointHeader(kFixtures + "tiny_model.bin");
   const TensorArchive reference(kFixtures + "tiny_reference.bin");
@@ -45,6 +46,7 @@ TrainingRun Train(const std::string& family, int threads, int steps, bool fuse_g
   GPT2 model(header.config, B, T);
   model.set_fuse_residual_layernorm(fuse_residual_layernorm);
   model.set_fuse_softmax_crossentropy(fuse_softmax_crossentropy);
+  model.set_fuse_matmul_gelu(fuse_matmul_gelu);
   LoadCheckpointParameters(kFixtures + "tiny_model.bin", header, model.params_memory());
   const KernelSet kernels = KernelSet::Resolve({family, {}});
   const int* inputs = reference.Get("inputs").ints.data();
@@ -117,6 +119,16 @@ TEST_P(FamilyTrainingTest, SoftmaxCrossentropyFusionChangesNothing) {
   const auto& [family, threads] = GetParam();
   const TrainingRun separate = Train(family, threads, 3, false, false, false);
   const TrainingRun fused = Train(family, threads, 3, false, false, true);
+  EXPECT_EQ(fused.losses, separate.losses);
+  EXPECT_EQ(fused.first_grads, separate.first_grads);
+  EXPECT_EQ(fused.last_grads, separate.last_grads);
+}
+
+// And GELU in the matmul epilogue.
+TEST_P(FamilyTrainingTest, MatmulGeluFusionChangesNothing) {
+  const auto& [family, threads] = GetParam();
+  const TrainingRun separate = Train(family, threads, 3);
+  const TrainingRun fused = Train(family, threads, 3, false, false, false, true);
   EXPECT_EQ(fused.losses, separate.losses);
   EXPECT_EQ(fused.first_grads, separate.first_grads);
   EXPECT_EQ(fused.last_grads, separate.last_grads);

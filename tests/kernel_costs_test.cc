@@ -73,6 +73,7 @@ TEST(KernelCosts, InstrumentedStepCountsEveryMatmulOfTheModel) {
     if (kernel == KernelId::adamw_update) continue;                // no Update was run
     if (kernel == KernelId::residual_forward) continue;            // fused, checked below
     if (kernel == KernelId::softmax_crossentropy_fused) continue;  // off here, checked below
+    if (kernel == KernelId::matmul_gelu_forward) continue;         // off here, checked below
     EXPECT_GT(calls[id], 0) << kKernelInfo[id].name;
     EXPECT_GT(work[id].bytes, 0) << kKernelInfo[id].name;
   }
@@ -86,6 +87,18 @@ TEST(KernelCosts, InstrumentedStepCountsEveryMatmulOfTheModel) {
   EXPECT_EQ(unfused[rl], 0);
   EXPECT_EQ(unfused[static_cast<int>(KernelId::residual_forward)], 2 * L);
   EXPECT_EQ(unfused[static_cast<int>(KernelId::layernorm_forward)], 2 * L + 1);
+
+  // GELU in the matmul epilogue replaces each layer's fc matmul and its gelu_forward.
+  ResetKernelTimes();
+  model.set_fuse_matmul_gelu(true);
+  model.Forward(timed, tokens.data(), tokens.data());
+  const auto gelu_fused = KernelCalls();
+  EXPECT_EQ(gelu_fused[static_cast<int>(KernelId::matmul_gelu_forward)], L);
+  EXPECT_EQ(gelu_fused[mf], 3 * L + 1);
+  EXPECT_EQ(gelu_fused[static_cast<int>(KernelId::gelu_forward)], 0);
+  EXPECT_DOUBLE_EQ(KernelWork()[static_cast<int>(KernelId::matmul_gelu_forward)].flops,
+                   L * (2 * BT * 4.0 * C * C + BT * 4.0 * C + 9 * BT * 4.0 * C));
+  model.set_fuse_matmul_gelu(false);
 
   // The fused softmax + cross-entropy replaces the three kernels over the vocabulary, forward
   // and backward, with one call in Forward.

@@ -1,7 +1,10 @@
 // GELU with Highway: the same formula as naive, a vector of lanes at a time, with Highway's
 // vectorised tanh (hwy/contrib/math) in place of std::tanh, which is what dominates the scalar
-// loop. The last N mod lanes elements run as scalar code, so no load reads past the buffer on
-// targets whose masked load is a full load.
+// loop. The forward is kernels/highway_gelu-inl.h's GeluSpan, which the matmul epilogue shares;
+// the backward's last N mod lanes elements run as scalar code, so no load reads past the buffer
+// on targets whose masked load is a full load.
+#include <algorithm>
+
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/gelu/gelu_highway.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
@@ -9,26 +12,24 @@
 #include "hwy/contrib/math/math-inl.h"
 #include "hwy/highway.h"
 #include "kernels/gelu/gelu_naive.h"
+#include "kernels/highway_gelu-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace gpt2 {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// Threads take whole blocks of kGeluBlock elements; the last block may be partial and ends in
+// GeluSpan's padded tail vector.
+constexpr int kGeluBlock = 4096;
+
 void GeluForward(float* out, const float* inp, int N) {
-  const hn::ScalableTag<float> d;
-  const int lanes = static_cast<int>(hn::Lanes(d));
-  const auto s = hn::Set(d, static_cast<float>(kGeluScale));
-  const auto a = hn::Set(d, static_cast<float>(kGeluCubic));
-  const auto half = hn::Set(d, 0.5f), one = hn::Set(d, 1.0f);
-  const int vector_end = N - N % lanes;
+  const int blocks = (N + kGeluBlock - 1) / kGeluBlock;
 #pragma omp parallel for
-  for (int i = 0; i < vector_end; i += lanes) {
-    const auto x = hn::LoadU(d, inp + i);
-    const auto u = hn::Mul(s, hn::MulAdd(hn::Mul(a, hn::Mul(x, x)), x, x));  // s·(x + a·x³)
-    hn::StoreU(hn::Mul(hn::Mul(half, x), hn::Add(one, hn::Tanh(d, u))), d, out + i);
+  for (int b = 0; b < blocks; ++b) {
+    const int begin = b * kGeluBlock;
+    GeluSpan(out + begin, inp + begin, std::min(kGeluBlock, N - begin));
   }
-  GeluForwardNaive(out + vector_end, inp + vector_end, N - vector_end);
 }
 
 void GeluBackward(float* dinp, const float* inp, const float* dout, int N) {

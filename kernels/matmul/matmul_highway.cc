@@ -62,9 +62,11 @@ void TransposeDoutSlice(float* dout_t, const float* dout, int M, int OC, int o0,
   }
 }
 
-// out (B·T, OC) = inp (B·T, C) · weightᵀ + bias: B(p, n) = weight[n·C + p].
-void MatmulForward(float* out, const float* inp, const float* weight, const float* bias, int B,
-                   int T, int C, int OC) {
+// out (B·T, OC) = inp (B·T, C) · weightᵀ + bias: B(p, n) = weight[n·C + p]. With gelu_out,
+// also gelu_out = gelu(out), in the GEMM's epilogue: each tile is activated from the registers
+// that hold it, so the pre-activation is never read back.
+void MatmulForwardEpilogue(float* out, float* gelu_out, const float* inp, const float* weight,
+                           const float* bias, int B, int T, int C, int OC) {
   const int M = B * T;
 #pragma omp parallel for schedule(static)
   for (int nb = 0; nb < Blocks(OC, kBlockCols); ++nb) {
@@ -72,8 +74,18 @@ void MatmulForward(float* out, const float* inp, const float* weight, const floa
     // The bias goes in as the GEMM's starting value: no pass of its own over out.
     Gemm(M, cols, C, 1.0f, {inp, static_cast<size_t>(C), 1},
          {weight + static_cast<size_t>(n0) * C, 1, static_cast<size_t>(C)}, out + n0, OC,
-         /*overwrite=*/true, bias ? bias + n0 : nullptr);
+         /*overwrite=*/true, bias ? bias + n0 : nullptr, gelu_out ? gelu_out + n0 : nullptr);
   }
+}
+
+void MatmulForward(float* out, const float* inp, const float* weight, const float* bias, int B,
+                   int T, int C, int OC) {
+  MatmulForwardEpilogue(out, nullptr, inp, weight, bias, B, T, C, OC);
+}
+
+void MatmulGeluForward(float* out, float* gelu_out, const float* inp, const float* weight,
+                       const float* bias, int B, int T, int C, int OC) {
+  MatmulForwardEpilogue(out, gelu_out, inp, weight, bias, B, T, C, OC);
 }
 
 // dinp (B·T, C) += dout · weight;  dweight (OC, C) += doutᵀ · inp;  dbias += Σ dout.
@@ -115,6 +127,7 @@ HWY_AFTER_NAMESPACE();
 namespace gpt2 {
 HWY_EXPORT(MatmulForward);
 HWY_EXPORT(MatmulBackward);
+HWY_EXPORT(MatmulGeluForward);
 
 namespace {
 void MatmulForwardHighway(float* out, const float* inp, const float* weight, const float* bias,
@@ -125,11 +138,16 @@ void MatmulBackwardHighway(float* dinp, float* dweight, float* dbias, const floa
                            const float* inp, const float* weight, int B, int T, int C, int OC) {
   HWY_DYNAMIC_DISPATCH(MatmulBackward)(dinp, dweight, dbias, dout, inp, weight, B, T, C, OC);
 }
+void MatmulGeluForwardHighway(float* out, float* gelu_out, const float* inp, const float* weight,
+                              const float* bias, int B, int T, int C, int OC) {
+  HWY_DYNAMIC_DISPATCH(MatmulGeluForward)(out, gelu_out, inp, weight, bias, B, T, C, OC);
+}
 }  // namespace
 
 void RegisterMatmulHighway(KernelTable& table) {
   table.matmul_forward = MatmulForwardHighway;
   table.matmul_backward = MatmulBackwardHighway;
+  table.matmul_gelu_forward = MatmulGeluForwardHighway;
 }
 
 }  // namespace gpt2

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 
+#include "kernels/gelu/gelu_naive.h"
+
 namespace gpt2 {
 
 // out (B,T,OC) = inp (B,T,C) · weightᵀ (OC,C) + bias (OC); bias may be null.
@@ -21,6 +23,15 @@ void MatmulForwardNaive(Real* out, const Real* inp, const Real* weight, const Re
       y[o] = sum;
     }
   }
+}
+
+// out = inp · weightᵀ + bias, then gelu_out = gelu(out): the two kernels one after the other,
+// the reference for every fused variant.
+template <typename Real>
+void MatmulGeluForwardNaive(Real* out, Real* gelu_out, const Real* inp, const Real* weight,
+                            const Real* bias, int B, int T, int C, int OC) {
+  MatmulForwardNaive(out, inp, weight, bias, B, T, C, OC);
+  GeluForwardNaive(gelu_out, out, B * T * OC);
 }
 
 // dinp (B,T,C) += dout · weight;  dweight (OC,C) += doutᵀ · inp;  dbias (OC) += Σ_bt dout.

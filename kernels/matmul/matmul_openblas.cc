@@ -6,6 +6,7 @@
 #include <cstddef>
 
 #include "kernels/families.h"
+#include "kernels/gelu/gelu_naive.h"
 #include "kernels/matmul/matmul_bias.h"
 
 namespace gpt2 {
@@ -39,11 +40,20 @@ void MatmulBackwardOpenblas(float* dinp, float* dweight, float* dbias, const flo
   if (dbias != nullptr) AccumulateBiasGradient(dbias, dout, BT, OC);
 }
 
+// This family's matmul, then naive's GELU: no fusion, so that --fuse-matmul-gelu with this
+// family still runs its own GEMM rather than naive's fallback.
+void MatmulGeluForwardOpenblas(float* out, float* gelu_out, const float* inp, const float* weight,
+                               const float* bias, int B, int T, int C, int OC) {
+  MatmulForwardOpenblas(out, inp, weight, bias, B, T, C, OC);
+  GeluForwardNaive(gelu_out, out, B * T * OC);
+}
+
 }  // namespace
 
 void RegisterMatmulOpenblas(KernelTable& table) {
   table.matmul_forward = MatmulForwardOpenblas;
   table.matmul_backward = MatmulBackwardOpenblas;
+  table.matmul_gelu_forward = MatmulGeluForwardOpenblas;
 }
 
 }  // namespace gpt2

@@ -9,6 +9,7 @@
 #include <cstddef>
 
 #include "kernels/families.h"
+#include "kernels/gelu/gelu_naive.h"
 #include "kernels/matmul/matmul_bias.h"
 #include "kernels/tiled_gemm.h"
 
@@ -67,11 +68,20 @@ void MatmulBackwardTiled(float* dinp, float* dweight, float* dbias, const float*
   if (dbias != nullptr) AccumulateBiasGradient(dbias, dout, M, OC);
 }
 
+// This family's matmul, then naive's GELU: no fusion, so that --fuse-matmul-gelu with this
+// family still runs its own GEMM rather than naive's fallback.
+void MatmulGeluForwardTiled(float* out, float* gelu_out, const float* inp, const float* weight,
+                            const float* bias, int B, int T, int C, int OC) {
+  MatmulForwardTiled(out, inp, weight, bias, B, T, C, OC);
+  GeluForwardNaive(gelu_out, out, B * T * OC);
+}
+
 }  // namespace
 
 void RegisterMatmulTiled(KernelTable& table) {
   table.matmul_forward = MatmulForwardTiled;
   table.matmul_backward = MatmulBackwardTiled;
+  table.matmul_gelu_forward = MatmulGeluForwardTiled;
 }
 
 }  // namespace gpt2
