@@ -17,6 +17,8 @@
 //    the kernel reads them, so the inner loop streams B with unit stride from L2 whatever B's
 //    strides were; columns past N are packed as zeros, so edges need no special kernel. Packing
 //    moves whole vectors (a transposed B through an in-register tile transpose).
+//  - Memory: software prefetches cover what a training step brings from DRAM, the C tile (asked
+//    for before its K loop) and the weights being packed (a few lines ahead of each stream).
 //  - A transposed A (column stride > 1, row stride 1: attention's probabilitiesᵀ and score
 //    gradientsᵀ in its backward) would make the kernel step K by a whole row of the matrix,
 //    touching a new line per step, so its strip is copied first into kRows-wide contiguous rows;
@@ -86,6 +88,12 @@ HWY_INLINE void TransposeTile(D d, V* rows) {
 // FMAs), so both common layouts move whole vectors: this took the forward GEMM from about 128
 // to 150 GFLOP/s at M = 256 on one AVX-512 core. Edges and the scalar target fall back to
 // element-wise copies.
+// How far ahead PackB prefetches: in a step the weights come from memory, in as many streams as
+// a panel has columns, more than the hardware prefetcher follows (about 2% off both matmuls in
+// bench_step, alternated 7 times).
+constexpr size_t kPackAheadRows = 8;      // of a row-major B: 8 rows
+constexpr size_t kPackAheadColumns = 64;  // floats along a weight row: 4 cache lines
+
 inline void PackB(float* packed, const Strided& b, size_t k0, size_t kc, size_t n0, size_t nc,
                   size_t N, size_t width) {
 #if HWY_TARGET != HWY_SCALAR
@@ -97,6 +105,8 @@ inline void PackB(float* packed, const Strided& b, size_t k0, size_t kc, size_t 
     // one contiguous run (the prefetcher follows it) and scattered into the panels.
     for (size_t p = 0; p < kc; ++p) {
       const float* row = &b(k0 + p, n0);
+      const float* ahead = row + kPackAheadRows * b.row_stride;
+      for (size_t i = 0; i < nc; i += 16) __builtin_prefetch(ahead + i);
       for (size_t j = 0; j < nc; j += width) {
         float* dst = packed + j * kc + p * width;
         for (size_t jj = 0; jj < width; jj += kLanes) {
@@ -119,8 +129,9 @@ inline void PackB(float* packed, const Strided& b, size_t k0, size_t kc, size_t 
         for (size_t jj = 0; jj < width; jj += kLanes) {
           V tile[kLanes];
           for (size_t i = 0; i < kLanes; ++i) {
-            tile[i] =
-                jj + i < valid ? hn::LoadU(d, &b(k0 + packed_rows, n0 + j + jj + i)) : hn::Zero(d);
+            const float* column = &b(k0 + packed_rows, n0 + j + jj + i);
+            __builtin_prefetch(column + kPackAheadColumns);
+            tile[i] = jj + i < valid ? hn::LoadU(d, column) : hn::Zero(d);
           }
           TransposeTile<kLanes>(d, tile);
           for (size_t q = 0; q < kLanes; ++q) {
@@ -157,6 +168,14 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
                             size_t cols, bool overwrite, const float* bias, float* gelu_c) {
   using V = decltype(hn::Zero(d));
   const size_t lanes = hn::Lanes(d);
+  // Ask for the C tile now, for writing, so it arrives while the K loop runs: in a training step
+  // the weight gradients come from memory (AdamW streamed everything since), and a demand miss
+  // after the loop stalled every tile: prefetching took highway's matmul_backward in a d12 T=64
+  // step at 1 thread from about 620 to 560 ms (bench_step's breakdown, alternated 3 times).
+  for (size_t r = 0; r < kRows; ++r) {
+    __builtin_prefetch(c + r * ldc, 1);
+    __builtin_prefetch(c + r * ldc + cols - 1, 1);
+  }
   V acc0[kRows], acc1[kRows];
   for (size_t r = 0; r < kRows; ++r) acc0[r] = acc1[r] = hn::Zero(d);
   for (size_t p = 0; p < kc; ++p) {
