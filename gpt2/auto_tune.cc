@@ -222,18 +222,28 @@ KernelSpec AutoTuneKernels(GPT2& model, DataLoader& data, int threads,
       options.reps, "kernel");
   for (const KernelFamily& family : families) std::printf(" %10s", family.name.c_str());
   std::printf("   choice\n");
+  // The fastest timed family of each kernel the step calls, and how many kernels each family won.
+  std::array<size_t, kNumKernels> choice{};
+  std::vector<int> wins(F, 0);
+  for (int k = 0; k < kNumKernels; ++k) {
+    choice[k] = contenders[k].front();
+    for (size_t f : contenders[k]) {
+      if (timed[f][k] < timed[choice[k]][k]) choice[k] = f;
+    }
+    if (calls[k] > 0) ++wins[choice[k]];
+  }
   spec = {"naive", {}};
   for (int k = 0; k < kNumKernels; ++k) {
-    size_t best = contenders[k].front();
-    for (size_t f : contenders[k]) {
-      if (timed[f][k] < timed[best][k]) best = f;
-    }
+    size_t best = choice[k];
     // A kernel the step does not call (the unfused side of a fusion; the softmax that only
-    // sampling runs) has nothing to time: it gets the last registered family implementing it,
-    // the most specialised.
+    // sampling runs) has nothing to time: it goes to the family that won the most kernels if
+    // that family implements it, else to the last registered one that does.
     const bool called = calls[k] > 0;
     if (!called) {
       for (size_t f : contenders[k]) best = std::max(best, f);
+      for (size_t f : contenders[k]) {
+        if (wins[f] > wins[best]) best = f;
+      }
     }
     spec.overrides.push_back(std::string(kKernelInfo[k].name) + "=" + families[best].name);
     std::printf("%-30s", kKernelInfo[k].name);
