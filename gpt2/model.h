@@ -80,8 +80,8 @@ class GPT2 {
   const float* probs_at(int b, int t) const;
 
   // Zeroes the parameter and activation gradients, skipping the parameter gradients when the
-  // last Update already did (fuse_grad_reset) and the logits' gradient when a fused Forward
-  // wrote it.
+  // last Update already did (fuse_grad_reset), the logits' gradient when a fused Forward wrote
+  // it, and the probabilities' gradient, which no kernel uses.
   void ZeroGrad();
   // Gradients of the mean loss of the last Forward, which must have had targets.
   void Backward(const KernelSet& kernels);

@@ -142,6 +142,33 @@ TEST_P(FamilyTrainingTest, RunsAreBitwiseReproducible) {
   EXPECT_EQ(first.first_grads, second.first_grads);
 }
 
+// Turning the fused softmax + cross-entropy off between steps, with ZeroGrad before the next
+// Forward (the order that would leave the fused dlogits in place, since a fused Forward tells
+// ZeroGrad to skip them), must leave no stale gradient for the unfused Backward to add to.
+TEST(SoftmaxCrossentropyFusion, TurningItOffLeavesNoStaleGradient) {
+  const CheckpointHeader header = ReadCheckpointHeader(kFixtures + "tiny_model.bin");
+  const TensorArchive reference(kFixtures + "tiny_reference.bin");
+  const int B = reference.Get("B_T").ints[0], T = reference.Get("B_T").ints[1];
+  const int* inputs = reference.Get("inputs").ints.data();
+  const int* targets = reference.Get("targets").ints.data();
+  const KernelSet kernels = KernelSet::Resolve({"naive", {}});
+  const auto second_step_grads = [&](bool fuse_first_step) {
+    GPT2 model(header.config, B, T);
+    LoadCheckpointParameters(kFixtures + "tiny_model.bin", header, model.params_memory());
+    model.set_fuse_softmax_crossentropy(fuse_first_step);
+    model.Forward(kernels, inputs, targets);
+    model.ZeroGrad();
+    model.Backward(kernels);
+    model.Update(kernels, AdamwConfig{1e-3f}, 1);
+    model.set_fuse_softmax_crossentropy(false);
+    model.ZeroGrad();
+    model.Forward(kernels, inputs, targets);
+    model.Backward(kernels);
+    return std::vector<float>(model.grads_memory(), model.grads_memory() + model.num_parameters());
+  };
+  EXPECT_EQ(second_step_grads(true), second_step_grads(false));
+}
+
 std::vector<std::string> AllFamilies() {
   std::vector<std::string> names;
   for (const KernelFamily& family : Registry::Get().families()) names.push_back(family.name);
