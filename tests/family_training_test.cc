@@ -72,6 +72,13 @@ TrainingRun Train(const std::string& family, int threads, int steps, bool fuse_g
   return run;
 }
 
+// The same losses and gradients, bit for bit: what a fusion must leave unchanged.
+void ExpectBitwiseEqual(const TrainingRun& fused, const TrainingRun& separate) {
+  EXPECT_EQ(fused.losses, separate.losses);
+  EXPECT_EQ(fused.first_grads, separate.first_grads);
+  EXPECT_EQ(fused.last_grads, separate.last_grads);
+}
+
 using Param = std::tuple<std::string, int>;
 
 class FamilyTrainingTest : public ::testing::TestWithParam<Param> {};
@@ -95,9 +102,7 @@ TEST_P(FamilyTrainingTest, GradientResetFusedIntoAdamwChangesNothing) {
   const auto& [family, threads] = GetParam();
   const TrainingRun separate = Train(family, threads, 4, false);
   const TrainingRun fused = Train(family, threads, 4, true);
-  EXPECT_EQ(fused.losses, separate.losses);
-  EXPECT_EQ(fused.first_grads, separate.first_grads);
-  EXPECT_EQ(fused.last_grads, separate.last_grads);
+  ExpectBitwiseEqual(fused, separate);
   EXPECT_TRUE(fused.grads_zero_after_update);
   EXPECT_FALSE(separate.grads_zero_after_update);
 }
@@ -108,9 +113,7 @@ TEST_P(FamilyTrainingTest, ResidualLayernormFusionChangesNothing) {
   const auto& [family, threads] = GetParam();
   const TrainingRun separate = Train(family, threads, 3, false, false);
   const TrainingRun fused = Train(family, threads, 3, false, true);
-  EXPECT_EQ(fused.losses, separate.losses);
-  EXPECT_EQ(fused.first_grads, separate.first_grads);
-  EXPECT_EQ(fused.last_grads, separate.last_grads);
+  ExpectBitwiseEqual(fused, separate);
 }
 
 // And the fused softmax + cross-entropy + backward: computing dlogits in Forward, and ZeroGrad
@@ -119,9 +122,7 @@ TEST_P(FamilyTrainingTest, SoftmaxCrossentropyFusionChangesNothing) {
   const auto& [family, threads] = GetParam();
   const TrainingRun separate = Train(family, threads, 3, false, false, false);
   const TrainingRun fused = Train(family, threads, 3, false, false, true);
-  EXPECT_EQ(fused.losses, separate.losses);
-  EXPECT_EQ(fused.first_grads, separate.first_grads);
-  EXPECT_EQ(fused.last_grads, separate.last_grads);
+  ExpectBitwiseEqual(fused, separate);
 }
 
 // And GELU in the matmul epilogue.
@@ -129,9 +130,7 @@ TEST_P(FamilyTrainingTest, MatmulGeluFusionChangesNothing) {
   const auto& [family, threads] = GetParam();
   const TrainingRun separate = Train(family, threads, 3);
   const TrainingRun fused = Train(family, threads, 3, false, false, false, true);
-  EXPECT_EQ(fused.losses, separate.losses);
-  EXPECT_EQ(fused.first_grads, separate.first_grads);
-  EXPECT_EQ(fused.last_grads, separate.last_grads);
+  ExpectBitwiseEqual(fused, separate);
 }
 
 TEST_P(FamilyTrainingTest, RunsAreBitwiseReproducible) {
