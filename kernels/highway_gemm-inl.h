@@ -19,7 +19,7 @@
 //    Packing moves whole vectors (a transposed B through an in-register tile transpose).
 //  - Depth: K is cut into equal blocks of at most kMaxKc = 1024 (K=768 in one, 3072 in three).
 //    Deep blocks mean fewer passes over each C tile and fewer calls; on one Zen 5 core they beat
-//    256-deep ones on every GPT-2 shape, by 2-6% (bench_kernels, 1 thread, alternated twice).
+//    256-deep ones on every GPT-2 shape, by 2-13% (bench_kernels, 1 thread, alternated twice).
 //  - Memory: software prefetches cover what a training step brings from DRAM, the C tile (asked
 //    for before its K loop) and the weights being packed (a few lines ahead of each stream).
 //  - A transposed A (column stride > 1, row stride 1: attention's probabilitiesᵀ and score
@@ -84,6 +84,12 @@ HWY_INLINE void TransposeTile(D d, V* rows) {
 }
 #endif
 
+// How far ahead PackB prefetches: in a step the weights come from memory, in as many streams as
+// a panel has columns, more than the hardware prefetcher follows (about 2% off both matmuls in
+// bench_step, alternated 7 times).
+constexpr size_t kPackAheadRows = 8;      // of a row-major B: 8 rows
+constexpr size_t kPackAheadColumns = 64;  // floats along a weight row: 4 cache lines
+
 // Packs B rows [k0, k0+kc) × columns [n0, n0+nc) into micro-panels of `width` columns:
 // panel j holds rows p = 0..kc, each `width` contiguous floats. Columns past N are zeros.
 //
@@ -91,12 +97,6 @@ HWY_INLINE void TransposeTile(D d, V* rows) {
 // FMAs), so both common layouts move whole vectors: this took the forward GEMM from about 128
 // to 150 GFLOP/s at M = 256 on one AVX-512 core. Edges and the scalar target fall back to
 // element-wise copies.
-// How far ahead PackB prefetches: in a step the weights come from memory, in as many streams as
-// a panel has columns, more than the hardware prefetcher follows (about 2% off both matmuls in
-// bench_step, alternated 7 times).
-constexpr size_t kPackAheadRows = 8;      // of a row-major B: 8 rows
-constexpr size_t kPackAheadColumns = 64;  // floats along a weight row: 4 cache lines
-
 inline void PackB(float* packed, const Strided& b, size_t k0, size_t kc, size_t n0, size_t nc,
                   size_t N, size_t width) {
 #if HWY_TARGET != HWY_SCALAR
