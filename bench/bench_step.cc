@@ -130,9 +130,7 @@ int Run(int argc, char** argv) {
   }
   const int threads = ApplyRunOptions(run);
   GPT2 model(config, B, T);
-  model.set_fuse_residual_layernorm(run.fuse_residual_layernorm);
-  model.set_fuse_matmul_gelu(run.fuse_matmul_gelu);
-  model.set_fuse_softmax_crossentropy(!run.separate_softmax_crossentropy);
+  ApplyFusions(run, model);
   InitRandom(model, 1337);
   DataLoader data(SyntheticTokens(1337, 0, config.vocab_size, static_cast<size_t>(B) * T * 64 + 1),
                   "synthetic", B, T);

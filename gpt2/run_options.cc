@@ -75,6 +75,12 @@ std::string FusionsJson(const RunOptions& options) {
          ", \"softmax_crossentropy\": " + state(options.separate_softmax_crossentropy) + "}";
 }
 
+void ApplyFusions(const RunOptions& options, GPT2& model) {
+  model.set_fuse_residual_layernorm(options.fuse_residual_layernorm);
+  model.set_fuse_matmul_gelu(options.fuse_matmul_gelu);
+  model.set_fuse_softmax_crossentropy(!options.separate_softmax_crossentropy);
+}
+
 bool IsAutoKernels(const RunOptions& options) { return options.family == kAutoFamily; }
 
 KernelSet ResolveKernels(const RunOptions& options, const KernelSpec* tuned) {

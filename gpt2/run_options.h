@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gpt2/flags.h"
+#include "gpt2/model.h"
 #include "kernels/kernel_set.h"
 
 namespace gpt2 {
@@ -28,6 +29,9 @@ struct RunOptions {
 std::string DescribeFusions(const RunOptions& options);
 // "fused" or "separate" per fusion, for result files: {"grad_reset": ..., ...}.
 std::string FusionsJson(const RunOptions& options);
+// Sets the model's fusions from the flags: every binary that builds a model calls this, so a new
+// fusion flag reaches them all. (The gradient reset is an argument of each GPT2::Update.)
+void ApplyFusions(const RunOptions& options, GPT2& model);
 
 // True for --kernels auto, whose table is known only once the model exists (gpt2/auto_tune.h).
 bool IsAutoKernels(const RunOptions& options);

@@ -276,9 +276,7 @@ int Run(int argc, char** argv) {
   }
   const int threads = ApplyRunOptions(o.run);
   GPT2 model(config, o.B, o.T);
-  model.set_fuse_residual_layernorm(o.run.fuse_residual_layernorm);
-  model.set_fuse_matmul_gelu(o.run.fuse_matmul_gelu);
-  model.set_fuse_softmax_crossentropy(!o.run.separate_softmax_crossentropy);
+  ApplyFusions(o.run, model);
   if (!o.checkpoint.empty()) {
     LoadCheckpointParameters(o.checkpoint, header, model.params_memory());
   } else {
