@@ -44,6 +44,7 @@
 #include "kernels/highway_targets.h"
 #include "kernels/kernel_costs.h"
 #include "kernels/layernorm/layernorm_naive.h"
+#include "kernels/matmul/matmul_adamw.h"
 #include "kernels/matmul/matmul_naive.h"
 #include "kernels/registry.h"
 #include "kernels/residual/residual_naive.h"
@@ -144,6 +145,8 @@ struct NaiveInDouble {
   decltype(&SoftmaxCrossentropyFusedNaive<double>) softmax_crossentropy_fused =
       SoftmaxCrossentropyFusedNaive<double>;
   decltype(&AdamwUpdateNaive<double>) adamw_update = AdamwUpdateNaive<double>;
+  decltype(&MatmulBackwardThenAdamw<double, MatmulBackwardNaive<double>>) matmul_backward_adamw =
+      MatmulBackwardThenAdamw<double, MatmulBackwardNaive<double>>;
 };
 
 // Buffers for kernel `id` at `s`, and a closure calling `k`'s implementation on them (`k` is a
@@ -305,6 +308,24 @@ Prepared<Real> Prepare(KernelId id, const Table& k, const Shape& s, size_t adamw
       p.outputs = {{losses, BT}, {dlogits, BT * Vp}};
       break;
     }
+    case KernelId::matmul_backward_adamw: {
+      // The weight and bias take an AdamW step from gradients that arrive zeroed, as ZeroGrad
+      // leaves them; each timed call steps them again from the same inputs.
+      Real *dinp = buf.Floats(BT * C), *dout = buf.Floats(BT * OC), *inp = buf.Floats(BT * C);
+      const AdamwTensorOf<Real> weight{buf.Floats(OC * C), buf.Floats(OC * C, 0, 0),
+                                       buf.Floats(OC * C, 0, 0), buf.Floats(OC * C, 0, 0)};
+      const AdamwTensorOf<Real> bias{buf.Floats(OC), buf.Floats(OC, 0, 0), buf.Floats(OC, 0, 0),
+                                     buf.Floats(OC, 0, 0)};
+      const AdamwStep step{1e-4f, 0.9f, 0.999f, 1e-8f, 0.0f, 1};
+      Bind(p, k.matmul_backward_adamw, cost.matmul_backward_adamw, dinp, weight, bias, dout, inp, B,
+           T, s.C, s.OC, step);
+      p.outputs = {{dinp, BT * C},
+                   {weight.param, OC * C},
+                   {weight.m, OC * C},
+                   {weight.v, OC * C},
+                   {bias.param, OC}};
+      break;
+    }
     case KernelId::adamw_update: {
       const size_t n = adamw_n;
       Real *params = buf.Floats(n), *grads = buf.Floats(n, -1e-3, 1e-3);
@@ -382,6 +403,12 @@ std::vector<Shape> ShapesFor(KernelId id) {
       shapes.push_back({"fc", B, T, C, 4 * C, NH, V, Vp});
       shapes.push_back({"fcproj", B, T, 4 * C, C, NH, V, Vp});
       shapes.push_back({"lmhead", B, T, C, Vp, NH, V, Vp});
+    } else if (id ==
+               KernelId::matmul_backward_adamw) {  // the layers' matmuls: not the tied LM head
+      shapes.push_back({"qkv", B, T, C, 3 * C, NH, V, Vp});
+      shapes.push_back({"attproj", B, T, C, C, NH, V, Vp});
+      shapes.push_back({"fc", B, T, C, 4 * C, NH, V, Vp});
+      shapes.push_back({"fcproj", B, T, 4 * C, C, NH, V, Vp});
     } else if (id == KernelId::matmul_gelu_forward) {
       shapes.push_back({"fc", B, T, C, 4 * C, NH, V, Vp});  // the MLP's first layer only
     } else if (id == KernelId::adamw_update) {

@@ -55,8 +55,7 @@ std::vector<double> TimeSteps(GPT2& model, const KernelSet& kernels, DataLoader&
     data.NextBatch();
     model.Forward(kernels, data.inputs(), data.targets());
     model.ZeroGrad();
-    model.Backward(kernels);
-    model.Update(kernels, AdamwConfig{}, ++*step_counter, fuse_grad_reset);
+    model.BackwardAndUpdate(kernels, AdamwConfig{}, ++*step_counter, fuse_grad_reset);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                      .count());
     losses->push_back(model.mean_loss());

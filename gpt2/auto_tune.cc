@@ -129,8 +129,7 @@ KernelTimes TimedStep(GPT2& model, DataLoader& data, const KernelSet& kernels) {
   data.NextBatch();
   model.Forward(timed, data.inputs(), data.targets());
   model.ZeroGrad();
-  model.Backward(timed);
-  model.Update(timed, kNoChange, 1);
+  model.BackwardAndUpdate(timed, kNoChange, 1);
   return KernelSeconds();
 }
 

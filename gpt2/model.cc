@@ -1,6 +1,7 @@
 #include "gpt2/model.h"
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <string>
 
@@ -171,7 +172,15 @@ std::pair<size_t, size_t> GPT2::DlogitsRange() const {
   return {begin, begin + static_cast<size_t>(B_) * T_ * config_.padded_vocab_size};
 }
 
-void GPT2::Backward(const KernelSet& kernels) {
+void GPT2::Backward(const KernelSet& kernels) { BackwardPass(kernels, nullptr); }
+
+AdamwTensor GPT2::AdamwTensorAt(float* param) {
+  const size_t offset = static_cast<size_t>(param - params_memory_.data());
+  return {param, grads_memory_.data() + offset, m_memory_.data() + offset,
+          v_memory_.data() + offset};
+}
+
+void GPT2::BackwardPass(const KernelSet& kernels, const AdamwStep* fused) {
   if (!have_targets_) throw Error("Backward needs a Forward with targets");
   const KernelTable& k = kernels.fn;
   const int B = B_, T = T_, C = config_.channels, L = config_.num_layers;
@@ -195,6 +204,20 @@ void GPT2::Backward(const KernelSet& kernels) {
   k.layernorm_backward(dlast_residual, g.lnfw, g.lnfb, d.lnf, last_residual, p.lnfw, a.lnf_mean,
                        a.lnf_rstd, B, T, C);
 
+  // A layer matmul's backward: with `fused`, its weight and bias take their AdamW step too.
+  const auto matmul_backward = [&](float* dinp, float* weight, float* bias, const float* dout,
+                                   const float* inp, int in_channels, int out_channels) {
+    if (fused != nullptr) {
+      k.matmul_backward_adamw(dinp, AdamwTensorAt(weight), AdamwTensorAt(bias), dout, inp, B, T,
+                              in_channels, out_channels, *fused);
+    } else {
+      const size_t offset = static_cast<size_t>(weight - params_memory_.data());
+      const size_t bias_offset = static_cast<size_t>(bias - params_memory_.data());
+      k.matmul_backward(dinp, grads_memory_.data() + offset, grads_memory_.data() + bias_offset,
+                        dout, inp, weight, B, T, in_channels, out_channels);
+    }
+  };
+
   for (int l = L - 1; l >= 0; --l) {
     const float* residual = l == 0 ? a.encoded : a.residual3 + (l - 1) * BTC;
     float* dresidual = l == 0 ? d.encoded : d.residual3 + (l - 1) * BTC;
@@ -203,25 +226,24 @@ void GPT2::Backward(const KernelSet& kernels) {
 
     k.residual_backward(d.residual2 + l * BTC, d.fcproj + l * BTC, d.residual3 + l * BTC,
                         static_cast<int>(BTC));
-    k.matmul_backward(d.fch_gelu + l * BTC * 4, g.fcprojw + lC * 4 * C, g.fcprojb + lC,
-                      d.fcproj + l * BTC, a.fch_gelu + l * BTC * 4, p.fcprojw + lC * 4 * C, B, T,
-                      4 * C, C);
+    matmul_backward(d.fch_gelu + l * BTC * 4, p.fcprojw + lC * 4 * C, p.fcprojb + lC,
+                    d.fcproj + l * BTC, a.fch_gelu + l * BTC * 4, 4 * C, C);
     k.gelu_backward(d.fch + l * BTC * 4, a.fch + l * BTC * 4, d.fch_gelu + l * BTC * 4,
                     static_cast<int>(BTC * 4));
-    k.matmul_backward(d.ln2 + l * BTC, g.fcw + lC * 4 * C, g.fcb + lC * 4, d.fch + l * BTC * 4,
-                      a.ln2 + l * BTC, p.fcw + lC * 4 * C, B, T, C, 4 * C);
+    matmul_backward(d.ln2 + l * BTC, p.fcw + lC * 4 * C, p.fcb + lC * 4, d.fch + l * BTC * 4,
+                    a.ln2 + l * BTC, C, 4 * C);
     k.layernorm_backward(d.residual2 + l * BTC, g.ln2w + lC, g.ln2b + lC, d.ln2 + l * BTC,
                          a.residual2 + l * BTC, p.ln2w + lC, a.ln2_mean + l * BT,
                          a.ln2_rstd + l * BT, B, T, C);
     k.residual_backward(dresidual, d.attproj + l * BTC, d.residual2 + l * BTC,
                         static_cast<int>(BTC));
-    k.matmul_backward(d.atty + l * BTC, g.attprojw + lC * C, g.attprojb + lC, d.attproj + l * BTC,
-                      a.atty + l * BTC, p.attprojw + lC * C, B, T, C, C);
+    matmul_backward(d.atty + l * BTC, p.attprojw + lC * C, p.attprojb + lC, d.attproj + l * BTC,
+                    a.atty + l * BTC, C, C);
     k.attention_backward(d.qkv + l * BTC * 3, d.preatt + attention_offset, d.att + attention_offset,
                          d.atty + l * BTC, a.qkv + l * BTC * 3, a.att + attention_offset, B, T, C,
                          NH);
-    k.matmul_backward(d.ln1 + l * BTC, g.qkvw + lC * 3 * C, g.qkvb + lC * 3, d.qkv + l * BTC * 3,
-                      a.ln1 + l * BTC, p.qkvw + lC * 3 * C, B, T, C, 3 * C);
+    matmul_backward(d.ln1 + l * BTC, p.qkvw + lC * 3 * C, p.qkvb + lC * 3, d.qkv + l * BTC * 3,
+                    a.ln1 + l * BTC, C, 3 * C);
     k.layernorm_backward(dresidual, g.ln1w + lC, g.ln1b + lC, d.ln1 + l * BTC, residual,
                          p.ln1w + lC, a.ln1_mean + l * BT, a.ln1_rstd + l * BT, B, T, C);
   }
@@ -231,9 +253,51 @@ void GPT2::Backward(const KernelSet& kernels) {
 void GPT2::Update(const KernelSet& kernels, const AdamwConfig& adamw, int step,
                   bool fuse_grad_reset) {
   if (m_memory_.data() == nullptr) throw Error("this model was built without optimizer state");
-  kernels.fn.adamw_update(params_memory_.data(), grads_memory_.data(), m_memory_.data(),
-                          v_memory_.data(), params_memory_.size(), adamw.lr, adamw.beta1,
-                          adamw.beta2, adamw.eps, adamw.weight_decay, step, fuse_grad_reset);
+  const AdamwStep s{adamw.lr, adamw.beta1, adamw.beta2, adamw.eps, adamw.weight_decay, step};
+  UpdateParameters(kernels, s, fuse_grad_reset, /*skip_layer_matmuls=*/false);
+}
+
+void GPT2::BackwardAndUpdate(const KernelSet& kernels, const AdamwConfig& adamw, int step,
+                             bool fuse_grad_reset) {
+  if (!fuse_matmul_adamw_) {
+    Backward(kernels);
+    Update(kernels, adamw, step, fuse_grad_reset);
+    return;
+  }
+  if (m_memory_.data() == nullptr) throw Error("this model was built without optimizer state");
+  const AdamwStep s{adamw.lr, adamw.beta1, adamw.beta2, adamw.eps, adamw.weight_decay, step};
+  BackwardPass(kernels, &s);
+  UpdateParameters(kernels, s, fuse_grad_reset, /*skip_layer_matmuls=*/true);
+}
+
+void GPT2::UpdateParameters(const KernelSet& kernels, const AdamwStep& s, bool fuse_grad_reset,
+                            bool skip_layer_matmuls) {
+  const ParameterTensors& p = params_;
+  const std::array<const float*, 8> layer_matmuls = {p.qkvw, p.qkvb, p.attprojw, p.attprojb,
+                                                     p.fcw,  p.fcb,  p.fcprojw,  p.fcprojb};
+  const auto tensors = ParameterList(p);
+  const auto sizes = ParameterSizes(config_);
+  // One adamw_update call per run of consecutive tensors to step (all 16 in one, unfused).
+  size_t run_begin = 0, offset = 0;
+  const auto step_run = [&](size_t end) {
+    if (end > run_begin) {
+      kernels.fn.adamw_update(params_memory_.data() + run_begin, grads_memory_.data() + run_begin,
+                              m_memory_.data() + run_begin, v_memory_.data() + run_begin,
+                              end - run_begin, s.lr, s.beta1, s.beta2, s.eps, s.weight_decay, s.t,
+                              fuse_grad_reset);
+    }
+  };
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const bool skip = skip_layer_matmuls && std::find(layer_matmuls.begin(), layer_matmuls.end(),
+                                                      tensors[i]) != layer_matmuls.end();
+    if (skip) {
+      step_run(offset);
+      run_begin = offset + sizes[i];
+    }
+    offset += sizes[i];
+  }
+  step_run(offset);
+  // The fused tensors' gradients are zero too: matmul_backward_adamw leaves them so.
   param_grads_are_zero_ = fuse_grad_reset;
 }
 

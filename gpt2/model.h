@@ -85,6 +85,16 @@ class GPT2 {
   void ZeroGrad();
   // Gradients of the mean loss of the last Forward, which must have had targets.
   void Backward(const KernelSet& kernels);
+  // Whether BackwardAndUpdate gives each layer matmul's weight and bias their AdamW step inside
+  // the backward pass (matmul_backward_adamw: highway's applies it in the weight-gradient GEMM's
+  // epilogue, so those gradients never go to memory), or runs Backward and then Update (llm.c's
+  // order, --separate-matmul-adamw). Fused, grads() of those tensors read zeros afterwards.
+  void set_fuse_matmul_adamw(bool fuse) { fuse_matmul_adamw_ = fuse; }
+  bool fuse_matmul_adamw() const { return fuse_matmul_adamw_; }
+  // Backward, then Update, with the matmul AdamW fusion when it is on: a whole training step
+  // after Forward and ZeroGrad.
+  void BackwardAndUpdate(const KernelSet& kernels, const AdamwConfig& adamw, int step,
+                         bool fuse_grad_reset = false);
   // One AdamW step; `step` counts from 1. With fuse_grad_reset the AdamW pass also zeroes the
   // parameter gradients (so grads() reads zeros afterwards) and the next ZeroGrad skips them.
   void Update(const KernelSet& kernels, const AdamwConfig& adamw, int step,
@@ -93,6 +103,14 @@ class GPT2 {
   void ResetOptimizerState();
 
  private:
+  // Backward, with the layer matmuls' AdamW step when `fused` is not null.
+  void BackwardPass(const KernelSet& kernels, const AdamwStep* fused);
+  // AdamW over the parameters in file order, skipping the layer matmuls' tensors when
+  // skip_layer_matmuls (BackwardPass stepped them).
+  void UpdateParameters(const KernelSet& kernels, const AdamwStep& step, bool fuse_grad_reset,
+                        bool skip_layer_matmuls);
+  // The parameter tensor that starts at `param`, with its gradient and moments.
+  AdamwTensor AdamwTensorAt(float* param);
   // Where the logits' gradient lies in grads_acts_memory_, in floats: [first, second).
   std::pair<size_t, size_t> DlogitsRange() const;
 
@@ -108,6 +126,7 @@ class GPT2 {
   bool fuse_residual_layernorm_ = false;
   bool fuse_matmul_gelu_ = false;
   bool fuse_softmax_crossentropy_ = false;
+  bool fuse_matmul_adamw_ = false;
   bool dlogits_from_forward_ = false;  // the last Forward with targets wrote grads_acts_.logits
   float mean_loss_ = -1.0f;
 };

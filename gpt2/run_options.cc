@@ -39,6 +39,11 @@ void AddRunFlags(Flags& flags, RunOptions* options) {
              "run softmax_forward and crossentropy_forward in the forward pass and "
              "crossentropy_softmax_backward in the backward, as llm.c does, instead of the fused "
              "softmax_crossentropy_fused (the unfused path, to measure what fusing buys)");
+  flags.Bool("--separate-matmul-adamw", &options->separate_matmul_adamw,
+             "compute every gradient in the backward pass and then run AdamW over all parameters, "
+             "as llm.c does, instead of stepping the layer matmuls' weights and biases inside "
+             "their backward with matmul_backward_adamw (the unfused path, to measure what "
+             "fusing buys)");
   options->threads = omp_get_num_procs();
   flags.Int("--threads", &options->threads, "OpenMP and OpenBLAS threads", 1);
   flags.String(
@@ -64,6 +69,9 @@ std::string DescribeFusions(const RunOptions& options) {
               ? "; softmax_forward, crossentropy_forward, crossentropy_softmax_backward "
                 "(--separate-softmax-crossentropy)"
               : "; softmax + cross-entropy + backward in softmax_crossentropy_fused";
+  text += options.separate_matmul_adamw
+              ? "; backward, then AdamW over all parameters (--separate-matmul-adamw)"
+              : "; layer matmuls' AdamW inside their backward, matmul_backward_adamw";
   return text;
 }
 
@@ -72,13 +80,15 @@ std::string FusionsJson(const RunOptions& options) {
   return std::string("{\"grad_reset\": ") + state(options.separate_grad_reset) +
          ", \"residual_layernorm\": " + state(!options.fuse_residual_layernorm) +
          ", \"matmul_gelu\": " + state(!options.fuse_matmul_gelu) +
-         ", \"softmax_crossentropy\": " + state(options.separate_softmax_crossentropy) + "}";
+         ", \"softmax_crossentropy\": " + state(options.separate_softmax_crossentropy) +
+         ", \"matmul_adamw\": " + state(options.separate_matmul_adamw) + "}";
 }
 
 void ApplyFusions(const RunOptions& options, GPT2& model) {
   model.set_fuse_residual_layernorm(options.fuse_residual_layernorm);
   model.set_fuse_matmul_gelu(options.fuse_matmul_gelu);
   model.set_fuse_softmax_crossentropy(!options.separate_softmax_crossentropy);
+  model.set_fuse_matmul_adamw(!options.separate_matmul_adamw);
 }
 
 bool IsAutoKernels(const RunOptions& options) { return options.family == kAutoFamily; }

@@ -23,6 +23,7 @@ struct RunOptions {
   bool fuse_residual_layernorm = false;  // --fuse-residual-layernorm: one kernel, not two
   bool fuse_matmul_gelu = false;         // --fuse-matmul-gelu: GELU in the matmul's epilogue
   bool separate_softmax_crossentropy = false;  // --separate-softmax-crossentropy: three kernels
+  bool separate_matmul_adamw = false;  // --separate-matmul-adamw: AdamW after the whole backward
 };
 
 // The fusions in use and how to split them, for the line each binary prints.

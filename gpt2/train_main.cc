@@ -198,7 +198,8 @@ int Run(int argc, char** argv) {
                "in all, exactly as if it had not stopped (same -B, -T, data and flags)");
   flags.Int("--check-finite", &o.check_finite,
             "every N steps check the logits and every gradient for NaN/Inf, and stop naming the "
-            "first bad tensor (the loss is checked every step; 0: only the loss)",
+            "first bad tensor (the loss is checked every step; 0: only the loss); such a step "
+            "computes every gradient before AdamW, as with --separate-matmul-adamw",
             0);
   flags.String("--json", &o.json, "write a per-step JSON log here at the end (atomically)");
   AddRunFlags(flags, &o.run);
@@ -393,9 +394,13 @@ int Run(int argc, char** argv) {
     model.Forward(kernels, train->inputs(), train->targets());
     if (full_check || !std::isfinite(model.mean_loss())) stop_on(FindNonFiniteOutputs(model), done);
     model.ZeroGrad();
-    model.Backward(kernels);
-    if (full_check) stop_on(FindNonFiniteGradients(model), done);
-    model.Update(kernels, o.adamw, done, !o.run.separate_grad_reset);
+    if (full_check) {  // every gradient must exist to be checked: no AdamW inside the backward
+      model.Backward(kernels);
+      stop_on(FindNonFiniteGradients(model), done);
+      model.Update(kernels, o.adamw, done, !o.run.separate_grad_reset);
+    } else {
+      model.BackwardAndUpdate(kernels, o.adamw, done, !o.run.separate_grad_reset);
+    }
     const auto end = std::chrono::steady_clock::now();
     const double ms = std::chrono::duration<double, std::milli>(end - start).count();
     steps.push_back({done, model.mean_loss(), ms});

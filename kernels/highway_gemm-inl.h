@@ -39,6 +39,7 @@
 #include <cstddef>
 
 #include "hwy/highway.h"
+#include "kernels/highway_adamw-inl.h"
 #include "kernels/highway_gelu-inl.h"
 #include "kernels/scratch.h"
 
@@ -160,28 +161,121 @@ inline void PackB(float* packed, const Strided& b, size_t k0, size_t kc, size_t 
   }
 }
 
-// C[0..kRows) × [0..cols) += alpha · A[0..kRows) × [0..kc) · panel, panel = kc × (2 vectors).
-// With `overwrite`, C = bias + alpha · A · panel instead (bias: one value per column, or null
-// for zeros): the first K block writes C without reading it, so the caller needs no pass of its
-// own to initialise C. With gelu_c (the last K block only), gelu_c = gelu(C) as well, from the
-// registers that hold the finished C (GeluVector, kernels/highway_gelu-inl.h).
+// What a micro-kernel does with its finished sums S = alpha · A · panel (one tile of C):
+//  - C += S, or with `overwrite` C = bias + S (bias: one value per column, or null for zeros):
+//    the first K block writes C without reading it, so the caller needs no pass of its own to
+//    initialise C;
+//  - with gelu_c (the last K block only), also gelu_c = gelu(C), while the finished tile is in
+//    L1 (GeluVector, kernels/highway_gelu-inl.h);
+//  - with adamw (the last K block only), C is a weight gradient that is never kept: the tile's
+//    parameters and moments (param, m, v, laid out as C) take an AdamW step from C + S while it
+//    is in L1, and C is left zero (written only if earlier K blocks left sums there).
+template <class D>
+struct TileEpilogue {
+  bool overwrite = false;
+  const float* bias = nullptr;
+  float* gelu_c = nullptr;
+  const AdamwVectors<D>* adamw = nullptr;
+  float *param = nullptr, *m = nullptr, *v = nullptr;
+
+  // This epilogue for the tile at offset (row, col) of C, whose row stride is ldc.
+  TileEpilogue At(size_t row, size_t col, size_t ldc) const {
+    TileEpilogue e = *this;
+    const size_t offset = row * ldc + col;
+    if (bias) e.bias += col;
+    if (gelu_c) e.gelu_c += offset;
+    if (adamw) e.param += offset, e.m += offset, e.v += offset;
+    return e;
+  }
+};
+
+// Finishes a tile whose sums (alpha not yet applied) were spilled to `sums`, rows × (2
+// vectors): the right-edge tiles (only the valid columns of C, bias and gelu_c are touched) and
+// every GELU or AdamW epilogue. Not inlined, so the micro-kernel stays small enough for the
+// compiler to keep its 24 accumulators in registers through the K loop (with this code inline
+// it spilled them on every step, at a third of the speed). The spill costs two stores and loads
+// a vector, against the K loop's hundreds of FMAs for each.
+template <class D>
+HWY_NOINLINE void FinishTile(D d, const float* HWY_RESTRICT sums, size_t rows, float alpha,
+                             float* c, size_t ldc, size_t cols, const TileEpilogue<D>& e) {
+  const size_t lanes = hn::Lanes(d);
+  HWY_ALIGN float row_sums[2 * hn::MaxLanes(d)] = {};
+  if (cols == 2 * lanes && e.adamw != nullptr) {  // the weight gradient's tiles, in vectors
+    using V = decltype(hn::Zero(d));
+    const V valpha = hn::Set(d, alpha);
+    for (size_t r = 0; r < rows; ++r) {
+      float* out = c + r * ldc;
+      const size_t at = r * ldc;
+      const V old0 = e.overwrite ? hn::Zero(d) : hn::LoadU(d, out);
+      const V old1 = e.overwrite ? hn::Zero(d) : hn::LoadU(d, out + lanes);
+      const V g0 = hn::MulAdd(valpha, hn::Load(d, sums + r * 2 * lanes), old0);
+      const V g1 = hn::MulAdd(valpha, hn::Load(d, sums + r * 2 * lanes + lanes), old1);
+      AdamwVector(d, *e.adamw, g0, e.param + at, e.m + at, e.v + at);
+      AdamwVector(d, *e.adamw, g1, e.param + at + lanes, e.m + at + lanes, e.v + at + lanes);
+      if (!e.overwrite) {
+        hn::StoreU(hn::Zero(d), d, out);
+        hn::StoreU(hn::Zero(d), d, out + lanes);
+      }
+    }
+    return;
+  }
+  for (size_t r = 0; r < rows; ++r) {
+    float* out = c + r * ldc;
+    for (size_t j = 0; j < cols; ++j) {
+      const float old = e.overwrite ? (e.bias ? e.bias[j] : 0.0f) : out[j];
+      row_sums[j] = old + alpha * sums[r * 2 * lanes + j];
+    }
+    if (e.adamw != nullptr) {
+      // The gradient is not kept: C is left zero (it held earlier K blocks' sums, if any).
+      if (!e.overwrite) std::fill_n(out, cols, 0.0f);
+      AdamwSpan(d, *e.adamw, row_sums, e.param + r * ldc, e.m + r * ldc, e.v + r * ldc, cols,
+                /*zero_grads=*/false);
+      continue;
+    }
+    std::copy_n(row_sums, cols, out);
+    if (e.gelu_c != nullptr) {  // the same vector formula on every column
+      hn::Store(GeluVector(d, hn::Load(d, row_sums)), d, row_sums);
+      hn::Store(GeluVector(d, hn::Load(d, row_sums + lanes)), d, row_sums + lanes);
+      std::copy_n(row_sums, cols, e.gelu_c + r * ldc);
+    }
+  }
+}
+
+// C[0..kRows) × [0..cols) (+)= alpha · A[0..kRows) × [0..kc) · panel, panel = kc × (2 vectors),
+// finished as `epilogue` says.
 template <size_t kRows, class D>
 HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t k0,
                             const float* HWY_RESTRICT panel, float alpha, float* c, size_t ldc,
-                            size_t cols, bool overwrite, const float* bias, float* gelu_c) {
+                            size_t cols, const TileEpilogue<D>& e) {
   using V = decltype(hn::Zero(d));
   const size_t lanes = hn::Lanes(d);
-  // Ask for the C tile now, for writing, so it arrives while the K loop runs: in a training step
-  // the weight gradients come from memory (AdamW streamed everything since), and a demand miss
-  // after the loop stalled every tile: prefetching took highway's matmul_backward in a d12 T=64
-  // step at 1 thread from about 620 to 560 ms (bench_step's breakdown, alternated 3 times).
-  for (size_t r = 0; r < kRows; ++r) {
-    __builtin_prefetch(c + r * ldc, 1);
-    __builtin_prefetch(c + r * ldc + cols - 1, 1);
+  // Ask for what the epilogue will touch now, for writing, so it arrives while the K loop runs:
+  // in a training step the weight gradients come from memory (AdamW streamed everything since),
+  // and a demand miss after the loop stalled every tile: prefetching the C tile took highway's
+  // matmul_backward in a d12 T=64 step at 1 thread from about 620 to 560 ms (bench_step's
+  // breakdown, alternated 3 times). An AdamW epilogue's streams are asked for in the K loop.
+  if (!(e.adamw && e.overwrite)) {
+    for (size_t r = 0; r < kRows; ++r) {
+      __builtin_prefetch(c + r * ldc, 1);
+      __builtin_prefetch(c + r * ldc + cols - 1, 1);
+    }
   }
   V acc0[kRows], acc1[kRows];
   for (size_t r = 0; r < kRows; ++r) acc0[r] = acc1[r] = hn::Zero(d);
+  // AdamW's three streams (param, m, v: 6·kRows lines) are asked for one row of one stream at a
+  // time, every kPrefetchEvery steps of the K loop, not all at once: a burst that size would
+  // fill the core's miss buffers, which the packed panel's own loads from L2 need. (All at once
+  // before the loop, the fused kernel was no faster than matmul_backward + adamw_update.)
+  constexpr size_t kPrefetchEvery = 4;
+  size_t next_row = 0;
   for (size_t p = 0; p < kc; ++p) {
+    if (e.adamw != nullptr && p % kPrefetchEvery == 0 && next_row < 3 * kRows) {
+      float* stream = next_row < kRows ? e.param : next_row < 2 * kRows ? e.m : e.v;
+      float* line = stream + (next_row % kRows) * ldc;
+      __builtin_prefetch(line, 1);
+      __builtin_prefetch(line + cols - 1, 1);
+      ++next_row;
+    }
     const V b0 = hn::Load(d, panel + p * 2 * lanes);
     const V b1 = hn::Load(d, panel + p * 2 * lanes + lanes);
     for (size_t r = 0; r < kRows; ++r) {
@@ -190,42 +284,25 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
       acc1[r] = hn::MulAdd(av, b1, acc1[r]);
     }
   }
-  const V valpha = hn::Set(d, alpha);
-  if (cols == 2 * lanes) {
-    const V bias0 = bias ? hn::LoadU(d, bias) : hn::Zero(d);
-    const V bias1 = bias ? hn::LoadU(d, bias + lanes) : hn::Zero(d);
+  if (cols == 2 * lanes && e.adamw == nullptr && e.gelu_c == nullptr) {
+    const V valpha = hn::Set(d, alpha);
+    const V bias0 = e.bias ? hn::LoadU(d, e.bias) : hn::Zero(d);
+    const V bias1 = e.bias ? hn::LoadU(d, e.bias + lanes) : hn::Zero(d);
     for (size_t r = 0; r < kRows; ++r) {
       float* row = c + r * ldc;
-      const V old0 = overwrite ? bias0 : hn::LoadU(d, row);
-      const V old1 = overwrite ? bias1 : hn::LoadU(d, row + lanes);
-      const V c0 = hn::MulAdd(valpha, acc0[r], old0), c1 = hn::MulAdd(valpha, acc1[r], old1);
-      hn::StoreU(c0, d, row);
-      hn::StoreU(c1, d, row + lanes);
-      if (gelu_c != nullptr) {
-        hn::StoreU(GeluVector(d, c0), d, gelu_c + r * ldc);
-        hn::StoreU(GeluVector(d, c1), d, gelu_c + r * ldc + lanes);
-      }
+      const V old0 = e.overwrite ? bias0 : hn::LoadU(d, row);
+      const V old1 = e.overwrite ? bias1 : hn::LoadU(d, row + lanes);
+      hn::StoreU(hn::MulAdd(valpha, acc0[r], old0), d, row);
+      hn::StoreU(hn::MulAdd(valpha, acc1[r], old1), d, row + lanes);
     }
     return;
   }
-  // A partial block at the right edge: spill to a buffer, add the valid columns only, so nothing
-  // past the end of C (or of bias) is read or written.
-  HWY_ALIGN float spill[2 * hn::MaxLanes(d)];
+  HWY_ALIGN float sums[kRows * 2 * hn::MaxLanes(d)];
   for (size_t r = 0; r < kRows; ++r) {
-    hn::Store(acc0[r], d, spill);
-    hn::Store(acc1[r], d, spill + lanes);
-    for (size_t j = 0; j < cols; ++j) {
-      float* out = c + r * ldc + j;
-      const float old = overwrite ? (bias ? bias[j] : 0.0f) : *out;
-      *out = old + alpha * spill[j];
-      spill[j] = *out;
-    }
-    if (gelu_c != nullptr) {  // the same vector formula as full blocks, on the valid columns
-      hn::Store(GeluVector(d, hn::Load(d, spill)), d, spill);
-      hn::Store(GeluVector(d, hn::Load(d, spill + lanes)), d, spill + lanes);
-      std::copy_n(spill, cols, gelu_c + r * ldc);
-    }
+    hn::Store(acc0[r], d, sums + r * 2 * lanes);
+    hn::Store(acc1[r], d, sums + r * 2 * lanes + lanes);
   }
+  FinishTile(d, sums, kRows, alpha, c, ldc, cols, e);
 }
 
 // Calls MicroKernel<rows> for a run-time rows in [1, kMax]: one compiled kernel per row count,
@@ -233,33 +310,59 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
 template <size_t kMax, class D>
 HWY_INLINE void DispatchRows(size_t rows, D d, size_t kc, const Strided& a, size_t m0, size_t k0,
                              const float* HWY_RESTRICT panel, float alpha, float* c, size_t ldc,
-                             size_t cols, bool overwrite, const float* bias, float* gelu_c) {
+                             size_t cols, const TileEpilogue<D>& epilogue) {
   if constexpr (kMax > 1) {
     if (rows < kMax) {
-      DispatchRows<kMax - 1>(rows, d, kc, a, m0, k0, panel, alpha, c, ldc, cols, overwrite, bias,
-                             gelu_c);
+      DispatchRows<kMax - 1>(rows, d, kc, a, m0, k0, panel, alpha, c, ldc, cols, epilogue);
       return;
     }
   }
-  MicroKernel<kMax>(d, kc, a, m0, k0, panel, alpha, c, ldc, cols, overwrite, bias, gelu_c);
+  MicroKernel<kMax>(d, kc, a, m0, k0, panel, alpha, c, ldc, cols, epilogue);
 }
 
-// C = bias + alpha · A · B when `overwrite` (bias: N values, or null for zeros), else
-// C += alpha · A · B; with gelu_c (row stride ldc too), also gelu_c = gelu(C), applied in the
-// epilogue of the last K block while each finished tile is in registers. Single-threaded;
-// callers parallelise over independent blocks of C.
+using GemmEpilogue = TileEpilogue<hn::ScalableTag<float>>;
+
+// C = bias + alpha · A · B (bias: N values, or null for zeros), and with gelu_c also
+// gelu_c = gelu(C).
+inline GemmEpilogue OverwriteEpilogue(const float* bias = nullptr, float* gelu_c = nullptr) {
+  GemmEpilogue e;
+  e.overwrite = true;
+  e.bias = bias;
+  e.gelu_c = gelu_c;
+  return e;
+}
+
+// C = alpha · A · B is a weight gradient that is never stored: param, m and v take an AdamW
+// step from it instead (C must be zero on entry, and is on return).
+inline GemmEpilogue AdamwEpilogue(const AdamwVectors<hn::ScalableTag<float>>& step, float* param,
+                                  float* m, float* v) {
+  GemmEpilogue e;
+  e.overwrite = true;
+  e.adamw = &step;
+  e.param = param, e.m = m, e.v = v;
+  return e;
+}
+
+// C (+)= alpha · A · B, finished as `epilogue` says (TileEpilogue; its pointers address the
+// same M × N block as c, with row stride ldc; bias N values): overwrite and bias apply to the
+// first K block, gelu_c and adamw to the last, while each finished tile is in registers.
+// Single-threaded; callers parallelise over independent blocks of C.
 inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, const Strided& b,
-                 float* c, size_t ldc, bool overwrite = false, const float* bias = nullptr,
-                 float* gelu_c = nullptr) {
+                 float* c, size_t ldc, const GemmEpilogue& epilogue = {}) {
   const hn::ScalableTag<float> d;
   const size_t width = 2 * hn::Lanes(d);
   const size_t nc_max = std::max(width, kNc / width * width);
   if (K == 0) {  // no K block to write C or apply the epilogue
     for (size_t m = 0; m < M; ++m) {
-      if (overwrite) {
-        for (size_t n = 0; n < N; ++n) c[m * ldc + n] = bias ? bias[n] : 0.0f;
+      const GemmEpilogue e = epilogue.At(m, 0, ldc);
+      float* row = c + m * ldc;
+      if (e.overwrite) {
+        for (size_t n = 0; n < N; ++n) row[n] = e.bias ? e.bias[n] : 0.0f;
       }
-      if (gelu_c != nullptr) GeluSpan(gelu_c + m * ldc, c + m * ldc, static_cast<int>(N));
+      if (e.gelu_c != nullptr) GeluSpan(e.gelu_c, row, static_cast<int>(N));
+      if (e.adamw != nullptr) {
+        AdamwSpan(d, *e.adamw, row, e.param, e.m, e.v, N, /*zero_grads=*/true);
+      }
     }
     return;
   }
@@ -289,10 +392,10 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
           const float* panel = packed + j * kc;
           float* cj = c + m0 * ldc + n0 + j;
           const size_t cols = std::min(width, nc - j);
-          const float* bias_j = bias ? bias + n0 + j : nullptr;
-          float* gelu_j = gelu_c && last_k ? gelu_c + m0 * ldc + n0 + j : nullptr;
-          DispatchRows<kGemmRows>(rows, d, kc, a_block, a_m0, a_k0, panel, alpha, cj, ldc, cols,
-                                  overwrite && first_k, bias_j, gelu_j);
+          GemmEpilogue e = epilogue.At(m0, n0 + j, ldc);
+          e.overwrite = e.overwrite && first_k;
+          if (!last_k) e.gelu_c = nullptr, e.adamw = nullptr;
+          DispatchRows<kGemmRows>(rows, d, kc, a_block, a_m0, a_k0, panel, alpha, cj, ldc, cols, e);
         }
       }
     }

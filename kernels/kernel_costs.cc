@@ -130,6 +130,17 @@ KernelCost AdamwUpdate(float*, float*, float*, float*, size_t n, float, float, f
   return {16.0 * n, kF * (zero_grads ? 8 : 7) * double(n)};
 }
 
+KernelCost MatmulBackwardAdamw(float*, const AdamwTensor&, const AdamwTensor& bias, const float*,
+                               const float*, int B, int T, int C, int OC, const AdamwStep&) {
+  // matmul_backward's FLOPs and AdamW's 16 per parameter; bytes: dout, inp, the weight (read for
+  // dinp), dinp accumulated, then AdamW's reads and writes of each parameter and both moments.
+  // The weight gradient is never stored (the bias's few floats are left out).
+  const double M = double(B) * T, K = C, N = OC;
+  const double params = N * K + (bias.param ? N : 0);
+  return {4 * M * K * N + (bias.param ? M * N : 0) + 16 * params,
+          kF * (M * N + M * K + N * K + 2 * M * K + 6 * params)};
+}
+
 CostTable MakeCostTable() {
   CostTable t;
   t.encoder_forward = EncoderForward;
@@ -151,6 +162,7 @@ CostTable MakeCostTable() {
   t.crossentropy_softmax_backward = CrossentropySoftmaxBackward;
   t.softmax_crossentropy_fused = SoftmaxCrossentropyFused;
   t.adamw_update = AdamwUpdate;
+  t.matmul_backward_adamw = MatmulBackwardAdamw;
   return t;
 }
 
@@ -163,8 +175,8 @@ const CostTable& KernelCosts() {
 
 bool IsComputeKernel(KernelId id) {
   return id == KernelId::matmul_forward || id == KernelId::matmul_backward ||
-         id == KernelId::matmul_gelu_forward || id == KernelId::attention_forward ||
-         id == KernelId::attention_backward;
+         id == KernelId::matmul_gelu_forward || id == KernelId::matmul_backward_adamw ||
+         id == KernelId::attention_forward || id == KernelId::attention_backward;
 }
 
 }  // namespace gpt2

@@ -7,6 +7,7 @@
 #include "kernels/families.h"
 #include "kernels/gelu/gelu_naive.h"
 #include "kernels/layernorm/layernorm_naive.h"
+#include "kernels/matmul/matmul_adamw.h"
 #include "kernels/matmul/matmul_naive.h"
 #include "kernels/residual/residual_naive.h"
 
@@ -32,6 +33,7 @@ void RegisterNaiveFamily(KernelTable& naive) {
   naive.crossentropy_softmax_backward = CrossentropySoftmaxBackwardNaive<float>;
   naive.softmax_crossentropy_fused = SoftmaxCrossentropyFusedNaive<float>;
   naive.adamw_update = AdamwUpdateNaive<float>;
+  naive.matmul_backward_adamw = MatmulBackwardThenAdamw<float, MatmulBackwardNaive<float>>;
 }
 
 }  // namespace gpt2

@@ -83,6 +83,32 @@ using CrossentropySoftmaxBackwardFn = void (*)(float* dlogits, const float* dlos
 using SoftmaxCrossentropyFusedFn = void (*)(float* losses, float* dlogits, const float* logits,
                                             const int* targets, float dloss, int B, int T, int V,
                                             int Vp);
+// One AdamW step's hyperparameters; t counts from 1 (it sets the bias corrections 1 − βᵗ).
+struct AdamwStep {
+  float lr, beta1, beta2, eps, weight_decay;
+  int t;
+};
+// A parameter tensor with its gradient and AdamW moments, all laid out alike (in double too, for
+// the naive reference the benchmarks measure errors against).
+template <typename Real>
+struct AdamwTensorOf {
+  Real* param;
+  Real* grad;
+  Real* m;
+  Real* v;
+};
+using AdamwTensor = AdamwTensorOf<float>;
+// matmul_backward, then one AdamW step on the weight and bias from the gradients just computed:
+// dinp += dout · weight (the weight before its update), then weight (OC,C) and bias (OC; its
+// param may be null for none) take the step as AdamwUpdateFn with zero_grads. Their grads are
+// zero on entry and on return: a variant may use them as scratch (naive computes the gradients
+// there), or never write them (highway applies AdamW to each weight-gradient tile in the GEMM's
+// epilogue, while the tile is in L1, so the 0.3 GB of layer weight gradients never go
+// to memory and back). For a weight whose gradient is complete after its matmul, which the
+// tied embedding (wte, also summed into by encoder_backward) is not.
+using MatmulBackwardAdamwFn = void (*)(float* dinp, const AdamwTensor& weight,
+                                       const AdamwTensor& bias, const float* dout, const float* inp,
+                                       int B, int T, int C, int OC, const AdamwStep& step);
 // One AdamW step over n parameters at step t (1-based): bias-corrected moments, decoupled
 // weight decay: p -= lr * (m̂ / (sqrt(v̂) + eps) + weight_decay * p). With zero_grads it then
 // sets grads to 0: the next step's gradient reset, fused into the pass that already streams the
@@ -112,7 +138,8 @@ using AdamwUpdateFn = void (*)(float* params, float* grads, float* m, float* v, 
   X(crossentropy_forward, CrossentropyForwardFn, "per-token negative log-likelihood")            \
   X(crossentropy_softmax_backward, CrossentropySoftmaxBackwardFn, "fused softmax+CE gradient")   \
   X(softmax_crossentropy_fused, SoftmaxCrossentropyFusedFn, "softmax, loss and dlogits at once") \
-  X(adamw_update, AdamwUpdateFn, "AdamW optimizer step")
+  X(adamw_update, AdamwUpdateFn, "AdamW optimizer step")                                         \
+  X(matmul_backward_adamw, MatmulBackwardAdamwFn, "matmul backward with AdamW in its epilogue")
 
 // A table with one function pointer per kernel. A family fills the entries it implements and
 // leaves the others null.

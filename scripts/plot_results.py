@@ -59,15 +59,16 @@ KERNEL_ORDER = [
     "attention_backward", "gelu_forward", "gelu_backward", "residual_forward", "residual_backward",
     "residual_layernorm_forward", "softmax_forward", "crossentropy_forward",
     "crossentropy_softmax_backward", "softmax_crossentropy_fused", "adamw_update",
+    "matmul_backward_adamw",
 ]
 ROLE_ORDER = ["qkv", "attproj", "fc", "fcproj", "lmhead"]
 COMPUTE_KERNELS = {"matmul_forward", "matmul_backward", "matmul_gelu_forward",
-                   "attention_forward", "attention_backward"}
+                   "matmul_backward_adamw", "attention_forward", "attention_backward"}
 
 # Kernel groups: the marker of a point in the scatter plots.
 GROUPS = [  # (name, marker, kernels)
     ("matmul forward", "o", {"matmul_forward", "matmul_gelu_forward"}),
-    ("matmul backward", "s", {"matmul_backward"}),
+    ("matmul backward", "s", {"matmul_backward", "matmul_backward_adamw"}),
     ("attention", "^", {"attention_forward", "attention_backward"}),
     ("layernorm", "D", {"layernorm_forward", "layernorm_backward", "residual_layernorm_forward"}),
     ("elementwise (encoder, gelu, residual)", "v",
@@ -84,15 +85,15 @@ TARGET_ORDER = ["EMU128", "SCALAR", "SSSE3", "SSE4", "AVX2", "AVX3", "AVX3_DL", 
                 "AVX3_SPR", "NEON", "SVE", "SVE2", "SVE_256", "SVE2_128", "WASM", "WASM_EMU256"]
 
 # The step breakdown's segments, bottom up; kernels under SMALL_SHARE of every step are merged.
-STACK_ORDER = ["matmul_backward", "matmul_forward", "matmul_gelu_forward", "attention_backward",
+STACK_ORDER = ["matmul_backward", "matmul_backward_adamw", "matmul_forward", "matmul_gelu_forward", "attention_backward",
                "attention_forward", "adamw_update", "gelu_backward", "gelu_forward",
                "layernorm_backward", "layernorm_forward", "residual_layernorm_forward",
                "softmax_forward", "crossentropy_softmax_backward", "softmax_crossentropy_fused",
                "residual_backward", "residual_forward", "encoder_backward", "encoder_forward",
                "crossentropy_forward"]
-STACK_COLORS = ["#1f4e9c", "#7fa7e0", "#c2571a", "#f2a66b", "#3a8f3a", "#7b4fa6", "#b79ad6",
-                "#8c6d31", "#d6bc7a", "#e6d8a8", "#b03a5b", "#e28ca6", "#2f7f7f", "#8ccaca",
-                "#555555", "#999999", "#cccccc", "#e0a030", "#4a6fb5"]
+STACK_COLORS = ["#1f4e9c", "#4a6fb5", "#7fa7e0", "#c2571a", "#f2a66b", "#3a8f3a", "#7b4fa6",
+                "#b79ad6", "#8c6d31", "#d6bc7a", "#e6d8a8", "#b03a5b", "#e28ca6", "#2f7f7f",
+                "#8ccaca", "#555555", "#999999", "#cccccc", "#e0a030", "#6b8e23"]
 SMALL_SHARE = 0.025
 ZOOM = 2.5
 OTHER_KERNELS_COLOR = "#d9d9d9"

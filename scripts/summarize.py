@@ -31,7 +31,7 @@ KERNEL_ORDER = ["encoder_forward", "encoder_backward", "layernorm_forward", "lay
                 "attention_backward", "gelu_forward", "gelu_backward", "residual_forward",
                 "residual_backward", "residual_layernorm_forward", "softmax_forward",
                 "crossentropy_forward", "crossentropy_softmax_backward",
-                "softmax_crossentropy_fused", "adamw_update"]
+                "softmax_crossentropy_fused", "adamw_update", "matmul_backward_adamw"]
 ROLE_ORDER = ["qkv", "attproj", "fc", "fcproj", "lmhead"]
 YARDSTICK = "sgemm_bare"  # a bare cblas_sgemm: the openblas wrapper's yardstick, not a family
 STEP_COLUMNS = ["source", "family", "threads", "B", "T", "step_ms_median", "step_ms_min",

@@ -6,7 +6,8 @@
 // (reference_test), so two fp32 families should be within a few times that: we allow 1e-4 of
 // the tensor's largest magnitude per gradient element and 1e-4 on losses of about 6, a 30×
 // margin that any real bug (a missing term, a wrong index) exceeds by orders of magnitude.
-// Fusing the gradient reset into AdamW is checked bit for bit: it must change nothing else.
+// Fusing the gradient reset into AdamW is checked bit for bit: it must change nothing else, and
+// so is every other fusion.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -30,7 +31,8 @@ const std::string kFixtures = GPT2_SOURCE_DIR "/tests/fixtures/";
 struct TrainingRun {
   std::vector<float> losses;
   std::vector<float> first_grads;
-  std::vector<float> last_grads;  // after the last Backward, before its Update
+  std::vector<float> last_grads;    // after the last Backward, before its Update
+  std::vector<float> params, m, v;  // after the last Update
   bool grads_zero_after_update = true;
 };
 
@@ -38,7 +40,7 @@ struct TrainingRun {
 // GPT2::Update, the other fusions as in the GPT2 setters.
 TrainingRun Train(const std::string& family, int threads, int steps, bool fuse_grad_reset = false,
                   bool fuse_residual_layernorm = false, bool fuse_softmax_crossentropy = false,
-                  bool fuse_matmul_gelu = false) {
+                  bool fuse_matmul_gelu = false, bool fuse_matmul_adamw = false) {
   SetThreads(threads);
   const CheckpointHeader header = ReadCheckpointHeader(kFixtures + "tiny_model.bin");
   const TensorArchive reference(kFixtures + "tiny_reference.bin");
@@ -47,6 +49,7 @@ TrainingRun Train(const std::string& family, int threads, int steps, bool fuse_g
   model.set_fuse_residual_layernorm(fuse_residual_layernorm);
   model.set_fuse_softmax_crossentropy(fuse_softmax_crossentropy);
   model.set_fuse_matmul_gelu(fuse_matmul_gelu);
+  model.set_fuse_matmul_adamw(fuse_matmul_adamw);
   LoadCheckpointParameters(kFixtures + "tiny_model.bin", header, model.params_memory());
   const KernelSet kernels = KernelSet::Resolve({family, {}});
   const int* inputs = reference.Get("inputs").ints.data();
@@ -56,18 +59,23 @@ TrainingRun Train(const std::string& family, int threads, int steps, bool fuse_g
     model.Forward(kernels, inputs, targets);
     run.losses.push_back(model.mean_loss());
     model.ZeroGrad();
-    model.Backward(kernels);
-    if (step == 1) {
-      run.first_grads.assign(model.grads_memory(), model.grads_memory() + model.num_parameters());
+    const AdamwConfig adamw{1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f};
+    const size_t n = model.num_parameters();
+    if (fuse_matmul_adamw) {  // the layer matmuls' gradients never exist as a whole
+      model.BackwardAndUpdate(kernels, adamw, step, fuse_grad_reset);
+    } else {
+      model.Backward(kernels);
+      if (step == 1) run.first_grads.assign(model.grads_memory(), model.grads_memory() + n);
+      if (step == steps) run.last_grads.assign(model.grads_memory(), model.grads_memory() + n);
+      model.Update(kernels, adamw, step, fuse_grad_reset);
     }
-    if (step == steps) {
-      run.last_grads.assign(model.grads_memory(), model.grads_memory() + model.num_parameters());
-    }
-    model.Update(kernels, AdamwConfig{1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f}, step, fuse_grad_reset);
     const float* grads = model.grads_memory();
-    run.grads_zero_after_update &=
-        std::all_of(grads, grads + model.num_parameters(), [](float g) { return g == 0.0f; });
+    run.grads_zero_after_update &= std::all_of(grads, grads + n, [](float g) { return g == 0.0f; });
   }
+  const size_t n = model.num_parameters();
+  run.params.assign(model.params_memory(), model.params_memory() + n);
+  run.m.assign(model.adamw_m(), model.adamw_m() + n);
+  run.v.assign(model.adamw_v(), model.adamw_v() + n);
   SetThreads(1);
   return run;
 }
@@ -131,6 +139,23 @@ TEST_P(FamilyTrainingTest, MatmulGeluFusionChangesNothing) {
   const TrainingRun separate = Train(family, threads, 3);
   const TrainingRun fused = Train(family, threads, 3, false, false, false, true);
   ExpectBitwiseEqual(fused, separate);
+}
+
+// And AdamW inside the layer matmuls' backward (matmul_backward_adamw): the same losses, and
+// after the last step the same parameters and moments, bit for bit, as Backward and then one
+// adamw_update over everything; the fused gradients are left zero like the reset's.
+TEST_P(FamilyTrainingTest, MatmulAdamwFusionChangesNothing) {
+  const auto& [family, threads] = GetParam();
+  for (bool fuse_grad_reset : {false, true}) {
+    SCOPED_TRACE(fuse_grad_reset ? "with the gradient reset fused" : "with a separate reset");
+    const TrainingRun separate = Train(family, threads, 4, fuse_grad_reset);
+    const TrainingRun fused = Train(family, threads, 4, fuse_grad_reset, false, false, false, true);
+    EXPECT_EQ(fused.losses, separate.losses);
+    EXPECT_EQ(fused.params, separate.params);
+    EXPECT_EQ(fused.m, separate.m);
+    EXPECT_EQ(fused.v, separate.v);
+    EXPECT_EQ(fused.grads_zero_after_update, fuse_grad_reset);
+  }
 }
 
 TEST_P(FamilyTrainingTest, RunsAreBitwiseReproducible) {

@@ -74,6 +74,7 @@ TEST(KernelCosts, InstrumentedStepCountsEveryMatmulOfTheModel) {
     if (kernel == KernelId::residual_forward) continue;            // fused, checked below
     if (kernel == KernelId::softmax_crossentropy_fused) continue;  // off here, checked below
     if (kernel == KernelId::matmul_gelu_forward) continue;         // off here, checked below
+    if (kernel == KernelId::matmul_backward_adamw) continue;       // no Update: checked below
     EXPECT_GT(calls[id], 0) << kKernelInfo[id].name;
     EXPECT_GT(work[id].bytes, 0) << kKernelInfo[id].name;
   }
@@ -113,6 +114,25 @@ TEST(KernelCosts, InstrumentedStepCountsEveryMatmulOfTheModel) {
   EXPECT_EQ(fused[static_cast<int>(KernelId::crossentropy_forward)], 0);
   EXPECT_EQ(fused[static_cast<int>(KernelId::crossentropy_softmax_backward)], 0);
   EXPECT_GT(KernelWork()[static_cast<int>(KernelId::softmax_crossentropy_fused)].bytes, 0);
+
+  // AdamW inside the backward: each layer's four matmuls step their weights and biases in
+  // matmul_backward_adamw (the matmul FLOPs and AdamW's 16 a parameter); only the tied LM head
+  // goes through matmul_backward, and adamw_update steps the rest in 3 runs of tensors
+  // (embeddings + ln1, ln2, lnf).
+  ResetKernelTimes();
+  model.set_fuse_matmul_adamw(true);
+  model.Forward(timed, tokens.data(), tokens.data());
+  model.ZeroGrad();
+  model.BackwardAndUpdate(timed, AdamwConfig{}, 1, true);
+  const auto adamw_fused = KernelCalls();
+  const int mba = static_cast<int>(KernelId::matmul_backward_adamw);
+  EXPECT_EQ(adamw_fused[mba], 4 * L);
+  EXPECT_EQ(adamw_fused[mb], 1);
+  EXPECT_EQ(adamw_fused[static_cast<int>(KernelId::adamw_update)], 3);
+  EXPECT_DOUBLE_EQ(KernelWork()[mba].flops, 4 * BT * L * layer_weights + BT * L * layer_biases +
+                                                16 * L * (layer_weights + layer_biases));
+  EXPECT_DOUBLE_EQ(KernelWork()[static_cast<int>(KernelId::adamw_update)].flops,
+                   16 * (model.num_parameters() - L * (layer_weights + layer_biases)));
 }
 
 }  // namespace

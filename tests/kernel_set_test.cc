@@ -45,8 +45,9 @@ TEST(Registry, NaiveImplementsEveryKernel) {
 TEST(Registry, KernelNamesRoundTrip) {
   for (int id = 0; id < kNumKernels; ++id) EXPECT_EQ(FindKernel(kKernelInfo[id].name), id);
   EXPECT_EQ(FindKernel("matmul"), -1);
-  // llm.c's 16, and three fusions: residual + layernorm, matmul + GELU, softmax + cross-entropy
-  EXPECT_EQ(kNumKernels, 19);
+  // llm.c's 16, and four fusions: residual + layernorm, matmul + GELU, softmax + cross-entropy,
+  // matmul backward + AdamW
+  EXPECT_EQ(kNumKernels, 20);
 }
 
 // HasKernel and CopyKernel must address the same entry for every id.

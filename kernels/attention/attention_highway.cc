@@ -74,7 +74,7 @@ void AttentionForward(float* out, float* preatt, float* att, const float* inp, i
         // scores[t0.., :t0+rows] = scale · Q[t0..] · K[:t0+rows]ᵀ; Kᵀ(p, t2) = k[t2·3C + p].
         // The rest of each row is the masked part, which the softmax writes as zeros.
         Gemm(rows, t0 + rows, hs, scale, {q + t0 * C3, C3, 1}, {k, 1, C3}, score + t0 * T, T,
-             /*overwrite=*/true);
+             OverwriteEpilogue());
       }
       for (int t = 0; t < T; ++t) {
         CausalSoftmaxRowVectors(score + static_cast<size_t>(t) * T,
@@ -85,7 +85,7 @@ void AttentionForward(float* out, float* preatt, float* att, const float* inp, i
         // y[t0..] = att[t0.., :t0+rows] · V[:t0+rows]: the masked probabilities are zeros.
         Gemm(rows, hs, t0 + rows, 1.0f,
              {prob + t0 * static_cast<size_t>(T), static_cast<size_t>(T), 1}, {v, C3, 1},
-             y + t0 * static_cast<size_t>(C), C, /*overwrite=*/true);
+             y + t0 * static_cast<size_t>(C), C, OverwriteEpilogue());
       }
     }
   }

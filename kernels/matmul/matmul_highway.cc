@@ -10,6 +10,8 @@
 #define HWY_TARGET_INCLUDE "kernels/matmul/matmul_highway.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 
+#include <optional>
+
 #include "hwy/highway.h"
 #include "kernels/highway_gemm-inl.h"
 #include "kernels/matmul/matmul_bias.h"
@@ -63,8 +65,8 @@ void TransposeDoutSlice(float* dout_t, const float* dout, int M, int OC, int o0,
 }
 
 // out (B·T, OC) = inp (B·T, C) · weightᵀ + bias: B(p, n) = weight[n·C + p]. With gelu_out,
-// also gelu_out = gelu(out), in the GEMM's epilogue: each tile is activated from the registers
-// that hold it, so the pre-activation is never read back.
+// also gelu_out = gelu(out), in the GEMM's epilogue: each tile is activated while it is in L1,
+// so the pre-activation is never read back.
 void MatmulForwardEpilogue(float* out, float* gelu_out, const float* inp, const float* weight,
                            const float* bias, int B, int T, int C, int OC) {
   const int M = B * T;
@@ -74,7 +76,7 @@ void MatmulForwardEpilogue(float* out, float* gelu_out, const float* inp, const 
     // The bias goes in as the GEMM's starting value: no pass of its own over out.
     Gemm(M, cols, C, 1.0f, {inp, static_cast<size_t>(C), 1},
          {weight + static_cast<size_t>(n0) * C, 1, static_cast<size_t>(C)}, out + n0, OC,
-         /*overwrite=*/true, bias ? bias + n0 : nullptr, gelu_out ? gelu_out + n0 : nullptr);
+         OverwriteEpilogue(bias ? bias + n0 : nullptr, gelu_out ? gelu_out + n0 : nullptr));
   }
 }
 
@@ -88,21 +90,29 @@ void MatmulGeluForward(float* out, float* gelu_out, const float* inp, const floa
   MatmulForwardEpilogue(out, gelu_out, inp, weight, bias, B, T, C, OC);
 }
 
-// dinp (B·T, C) += dout · weight;  dweight (OC, C) += doutᵀ · inp;  dbias += Σ dout.
-void MatmulBackward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
-                    const float* weight, int B, int T, int C, int OC) {
-  const int M = B * T;
+// dinp (M, C) += dout (M, OC) · weight (OC, C).
+void InputGradient(float* dinp, const float* dout, const float* weight, int M, int C, int OC) {
 #pragma omp parallel for schedule(static)
   for (int nb = 0; nb < Blocks(C, kBlockCols); ++nb) {
     const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, C - n0);
     Gemm(M, cols, OC, 1.0f, {dout, static_cast<size_t>(OC), 1},
          {weight + n0, static_cast<size_t>(C), 1}, dinp + n0, C);
   }
-  // dweight += doutᵀ · inp. Read in place, doutᵀ is a column walk down dout (one 48-byte run per
-  // row of B·T, rows OC floats apart), which the hardware prefetcher does not follow: at T=1024
-  // those reads came from L3 and left the weight gradient at 64-70% of the FMA peak. Each block
-  // of 128 outputs therefore copies its slice of dout transposed first (a 1/(2C) share of the
-  // FLOPs' time), then runs the GEMM on contiguous rows for every column block of C.
+}
+
+// dweight (OC, C) += doutᵀ · inp (M, C), or with adamw (then dweight must be zero), the weight
+// and its moments take an AdamW step from that gradient in the GEMM's epilogue instead.
+//
+// Read in place, doutᵀ is a column walk down dout (one 48-byte run per row of B·T, rows OC
+// floats apart), which the hardware prefetcher does not follow: at T=1024 those reads came from
+// L3 and left the weight gradient at 64-70% of the FMA peak. Each block of 128 outputs
+// therefore copies its slice of dout transposed first (a 1/(2C) share of the FLOPs' time), then
+// runs the GEMM on contiguous rows for every column block of C.
+void WeightGradient(float* dweight, const float* dout, const float* inp, int M, int C, int OC,
+                    const AdamwTensor* adamw, const AdamwStep* step) {
+  const hn::ScalableTag<float> d;
+  const std::optional<AdamwVectors<hn::ScalableTag<float>>> adamw_step =
+      adamw ? std::make_optional(AdamwVectors<hn::ScalableTag<float>>(d, *step)) : std::nullopt;
 #pragma omp parallel for schedule(static)
   for (int ob = 0; ob < Blocks(OC, kWeightGradientRows); ++ob) {
     const int o0 = ob * kWeightGradientRows, rows = std::min(kWeightGradientRows, OC - o0);
@@ -110,11 +120,43 @@ void MatmulBackward(float* dinp, float* dweight, float* dbias, const float* dout
     TransposeDoutSlice(dout_t, dout, M, OC, o0, rows);
     for (int nb = 0; nb < Blocks(C, kBlockCols); ++nb) {
       const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, C - n0);
+      const size_t offset = static_cast<size_t>(o0) * C + n0;
+      const GemmEpilogue epilogue = adamw ? AdamwEpilogue(*adamw_step, adamw->param + offset,
+                                                          adamw->m + offset, adamw->v + offset)
+                                          : GemmEpilogue{};
       Gemm(rows, cols, M, 1.0f, {dout_t, static_cast<size_t>(M), 1},
-           {inp + n0, static_cast<size_t>(C), 1}, dweight + static_cast<size_t>(o0) * C + n0, C);
+           {inp + n0, static_cast<size_t>(C), 1}, dweight + offset, C, epilogue);
     }
   }
+}
+
+// dinp (B·T, C) += dout · weight;  dweight (OC, C) += doutᵀ · inp;  dbias += Σ dout.
+void MatmulBackward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                    const float* weight, int B, int T, int C, int OC) {
+  const int M = B * T;
+  InputGradient(dinp, dout, weight, M, C, OC);
+  WeightGradient(dweight, dout, inp, M, C, OC, nullptr, nullptr);
   if (dbias != nullptr) AccumulateBiasGradient(dbias, dout, M, OC);
+}
+
+// MatmulBackward with the weight's AdamW step in the weight-gradient GEMM's epilogue: each
+// finished 12 × 32 gradient tile updates its parameters and moments while in L1, so the
+// layer weights' gradients are never written to memory, nor read back and zeroed by
+// adamw_update (0.3 GB each way at d12), and AdamW's streams of parameters and moments are
+// prefetched while the tile's FMAs run, where the separate pass waits on memory alone. The bias
+// (OC values) is summed as before and stepped right away.
+void MatmulBackwardAdamw(float* dinp, const AdamwTensor& weight, const AdamwTensor& bias,
+                         const float* dout, const float* inp, int B, int T, int C, int OC,
+                         const AdamwStep& step) {
+  const int M = B * T;
+  InputGradient(dinp, dout, weight.param, M, C, OC);  // before the weight changes
+  WeightGradient(weight.grad, dout, inp, M, C, OC, &weight, &step);
+  if (bias.param != nullptr) {
+    AccumulateBiasGradient(bias.grad, dout, M, OC);
+    const hn::ScalableTag<float> d;
+    AdamwSpan(d, AdamwVectors<hn::ScalableTag<float>>(d, step), bias.grad, bias.param, bias.m,
+              bias.v, static_cast<size_t>(OC), /*zero_grads=*/true);
+  }
 }
 
 }  // namespace HWY_NAMESPACE
@@ -128,6 +170,7 @@ namespace gpt2 {
 HWY_EXPORT(MatmulForward);
 HWY_EXPORT(MatmulBackward);
 HWY_EXPORT(MatmulGeluForward);
+HWY_EXPORT(MatmulBackwardAdamw);
 
 namespace {
 void MatmulForwardHighway(float* out, const float* inp, const float* weight, const float* bias,
@@ -142,12 +185,18 @@ void MatmulGeluForwardHighway(float* out, float* gelu_out, const float* inp, con
                               const float* bias, int B, int T, int C, int OC) {
   HWY_DYNAMIC_DISPATCH(MatmulGeluForward)(out, gelu_out, inp, weight, bias, B, T, C, OC);
 }
+void MatmulBackwardAdamwHighway(float* dinp, const AdamwTensor& weight, const AdamwTensor& bias,
+                                const float* dout, const float* inp, int B, int T, int C, int OC,
+                                const AdamwStep& step) {
+  HWY_DYNAMIC_DISPATCH(MatmulBackwardAdamw)(dinp, weight, bias, dout, inp, B, T, C, OC, step);
+}
 }  // namespace
 
 void RegisterMatmulHighway(KernelTable& table) {
   table.matmul_forward = MatmulForwardHighway;
   table.matmul_backward = MatmulBackwardHighway;
   table.matmul_gelu_forward = MatmulGeluForwardHighway;
+  table.matmul_backward_adamw = MatmulBackwardAdamwHighway;
 }
 
 }  // namespace gpt2

@@ -7,6 +7,7 @@
 
 #include "kernels/families.h"
 #include "kernels/gelu/gelu_naive.h"
+#include "kernels/matmul/matmul_adamw.h"
 #include "kernels/matmul/matmul_bias.h"
 
 namespace gpt2 {
@@ -54,6 +55,7 @@ void RegisterMatmulOpenblas(KernelTable& table) {
   table.matmul_forward = MatmulForwardOpenblas;
   table.matmul_backward = MatmulBackwardOpenblas;
   table.matmul_gelu_forward = MatmulGeluForwardOpenblas;
+  table.matmul_backward_adamw = MatmulBackwardThenAdamw<float, MatmulBackwardOpenblas>;
 }
 
 }  // namespace gpt2

@@ -10,6 +10,7 @@
 
 #include "kernels/families.h"
 #include "kernels/gelu/gelu_naive.h"
+#include "kernels/matmul/matmul_adamw.h"
 #include "kernels/matmul/matmul_bias.h"
 #include "kernels/tiled_gemm.h"
 
@@ -82,6 +83,7 @@ void RegisterMatmulTiled(KernelTable& table) {
   table.matmul_forward = MatmulForwardTiled;
   table.matmul_backward = MatmulBackwardTiled;
   table.matmul_gelu_forward = MatmulGeluForwardTiled;
+  table.matmul_backward_adamw = MatmulBackwardThenAdamw<float, MatmulBackwardTiled>;
 }
 
 }  // namespace gpt2
