@@ -51,7 +51,8 @@ std::string CacheKey(const GPT2& model, int threads) {
          // the fused and the unfused forward call different kernels, so each is tuned apart
          (model.fuse_residual_layernorm() ? "; residual_layernorm=fused" : "") +
          (model.fuse_matmul_gelu() ? "; matmul_gelu=fused" : "") +
-         (model.fuse_softmax_crossentropy() ? "; softmax_crossentropy=fused" : "");
+         (model.fuse_softmax_crossentropy() ? "; softmax_crossentropy=fused" : "") +
+         (model.fuse_matmul_adamw() ? "; matmul_adamw=fused" : "");
 }
 
 // The cache file's lines, "KEY\tkernel=family,kernel=family,...".
