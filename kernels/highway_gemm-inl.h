@@ -345,7 +345,7 @@ inline GemmEpilogue AdamwEpilogue(const AdamwVectors<hn::ScalableTag<float>>& st
 
 // C (+)= alpha · A · B, finished as `epilogue` says (TileEpilogue; its pointers address the
 // same M × N block as c, with row stride ldc; bias N values): overwrite and bias apply to the
-// first K block, gelu_c and adamw to the last, while each finished tile is in registers.
+// first K block, gelu_c and adamw to the last, while each finished tile is in cache.
 // Single-threaded; callers parallelise over independent blocks of C.
 inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, const Strided& b,
                  float* c, size_t ldc, const GemmEpilogue& epilogue = {}) {

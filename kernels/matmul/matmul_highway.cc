@@ -10,8 +10,6 @@
 #define HWY_TARGET_INCLUDE "kernels/matmul/matmul_highway.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 
-#include <optional>
-
 #include "hwy/highway.h"
 #include "kernels/highway_gemm-inl.h"
 #include "kernels/matmul/matmul_bias.h"
@@ -100,8 +98,9 @@ void InputGradient(float* dinp, const float* dout, const float* weight, int M, i
   }
 }
 
-// dweight (OC, C) += doutᵀ · inp (M, C), or with adamw (then dweight must be zero), the weight
-// and its moments take an AdamW step from that gradient in the GEMM's epilogue instead.
+// dweight (OC, C) += doutᵀ · inp (M, C), or with adamw and its step (then dweight must be
+// zero), the weight and its moments take an AdamW step from that gradient in the GEMM's epilogue
+// instead.
 //
 // Read in place, doutᵀ is a column walk down dout (one 48-byte run per row of B·T, rows OC
 // floats apart), which the hardware prefetcher does not follow: at T=1024 those reads came from
@@ -109,10 +108,7 @@ void InputGradient(float* dinp, const float* dout, const float* weight, int M, i
 // therefore copies its slice of dout transposed first (a 1/(2C) share of the FLOPs' time), then
 // runs the GEMM on contiguous rows for every column block of C.
 void WeightGradient(float* dweight, const float* dout, const float* inp, int M, int C, int OC,
-                    const AdamwTensor* adamw, const AdamwStep* step) {
-  const hn::ScalableTag<float> d;
-  const std::optional<AdamwVectors<hn::ScalableTag<float>>> adamw_step =
-      adamw ? std::make_optional(AdamwVectors<hn::ScalableTag<float>>(d, *step)) : std::nullopt;
+                    const AdamwTensor* adamw, const AdamwVectors<hn::ScalableTag<float>>* step) {
 #pragma omp parallel for schedule(static)
   for (int ob = 0; ob < Blocks(OC, kWeightGradientRows); ++ob) {
     const int o0 = ob * kWeightGradientRows, rows = std::min(kWeightGradientRows, OC - o0);
@@ -121,9 +117,9 @@ void WeightGradient(float* dweight, const float* dout, const float* inp, int M, 
     for (int nb = 0; nb < Blocks(C, kBlockCols); ++nb) {
       const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, C - n0);
       const size_t offset = static_cast<size_t>(o0) * C + n0;
-      const GemmEpilogue epilogue = adamw ? AdamwEpilogue(*adamw_step, adamw->param + offset,
-                                                          adamw->m + offset, adamw->v + offset)
-                                          : GemmEpilogue{};
+      const GemmEpilogue epilogue =
+          adamw ? AdamwEpilogue(*step, adamw->param + offset, adamw->m + offset, adamw->v + offset)
+                : GemmEpilogue{};
       Gemm(rows, cols, M, 1.0f, {dout_t, static_cast<size_t>(M), 1},
            {inp + n0, static_cast<size_t>(C), 1}, dweight + offset, C, epilogue);
     }
@@ -149,13 +145,14 @@ void MatmulBackwardAdamw(float* dinp, const AdamwTensor& weight, const AdamwTens
                          const float* dout, const float* inp, int B, int T, int C, int OC,
                          const AdamwStep& step) {
   const int M = B * T;
+  const hn::ScalableTag<float> d;
+  const AdamwVectors<hn::ScalableTag<float>> adamw(d, step);
   InputGradient(dinp, dout, weight.param, M, C, OC);  // before the weight changes
-  WeightGradient(weight.grad, dout, inp, M, C, OC, &weight, &step);
+  WeightGradient(weight.grad, dout, inp, M, C, OC, &weight, &adamw);
   if (bias.param != nullptr) {
     AccumulateBiasGradient(bias.grad, dout, M, OC);
-    const hn::ScalableTag<float> d;
-    AdamwSpan(d, AdamwVectors<hn::ScalableTag<float>>(d, step), bias.grad, bias.param, bias.m,
-              bias.v, static_cast<size_t>(OC), /*zero_grads=*/true);
+    AdamwSpan(d, adamw, bias.grad, bias.param, bias.m, bias.v, static_cast<size_t>(OC),
+              /*zero_grads=*/true);
   }
 }
 
