@@ -20,14 +20,25 @@ namespace gpt2 {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// gelu(x) = x/2 · (1 + tanh(s·(x + a·x³))) of one vector, with Highway's vectorised Tanh in
-// place of std::tanh, which is what dominates the scalar loop.
+// e^(−2u) for u = s·(x + a·x³), the one transcendental that GELU and its derivative need:
+// 1 + tanh(u) = 2σ(2u) with σ(2u) = 1 / (1 + e^(−2u)), so gelu(x) = x/2 · (1 + tanh(u)) is
+// x / (1 + e^(−2u)). One Highway Exp replaces Tanh's Expm1 and division (bench_kernels, 1
+// thread, B=4 T=64, alternated 5 times: gelu_forward 0.366 to 0.288 ms, gelu_backward 0.433 to
+// 0.367 ms), and the form has no cancellation in 1 + tanh(u) for negative x. The argument is
+// capped at 88 (e^88 is below FLT_MAX) because Highway 1.0.3's Exp is only valid in float range
+// (uncapped, gelu(−20) came out as −20); capped, gelu(x ≤ −10) is about x·6e−39 instead of 0.
+template <class D, class V>
+HWY_INLINE V GeluExpMinus2U(D d, V x) {
+  const V s = hn::Set(d, static_cast<float>(kGeluScale));
+  const V a = hn::Set(d, static_cast<float>(kGeluCubic));
+  const V u = hn::Mul(s, hn::MulAdd(hn::Mul(a, hn::Mul(x, x)), x, x));  // s·(x + a·x³)
+  return hn::Exp(d, hn::Min(hn::Mul(hn::Set(d, -2.0f), u), hn::Set(d, 88.0f)));
+}
+
+// gelu(x) = x/2 · (1 + tanh(u)) = x / (1 + e^(−2u)) of one vector.
 template <class D, class V>
 HWY_INLINE V GeluVector(D d, V x) {
-  const auto s = hn::Set(d, static_cast<float>(kGeluScale));
-  const auto a = hn::Set(d, static_cast<float>(kGeluCubic));
-  const auto u = hn::Mul(s, hn::MulAdd(hn::Mul(a, hn::Mul(x, x)), x, x));  // s·(x + a·x³)
-  return hn::Mul(hn::Mul(hn::Set(d, 0.5f), x), hn::Add(hn::Set(d, 1.0f), hn::Tanh(d, u)));
+  return hn::Div(x, hn::Add(hn::Set(d, 1.0f), GeluExpMinus2U(d, x)));
 }
 
 // out[0..n) = gelu(inp[0..n)). The last n mod lanes elements go through a zero-padded vector

@@ -9,8 +9,10 @@
 //  - cross-entropy forward: one logarithm, Highway's Log within a few ulp: 4u·max(|e|, 1).
 //  - layernorm: two length-C reductions (mean, variance) summed in another order; any order errs
 //    by at most C·u relative to Σ|terms|, so |a − e| ≤ 4(C+2)·u·max|e|.
-//  - gelu: Highway's Tanh is accurate to a few ulp where std::tanh is correctly rounded; the
-//    result's error is then ≤ 16u·(|x| + |e|), with room for the polynomial's own rounding.
+//  - gelu: highway computes x·σ(2u) with Highway's Exp, accurate to a few ulp where naive's
+//    std::tanh is correctly rounded; the result's error is then ≤ 16u·(|x| + |e|), with room for
+//    the polynomial's own rounding. Where it saturates (|x| ≥ 10: gelu is 0 or x, its slope 0 or
+//    1) it must be within 4u of those values, relative to |x| and |dout|.
 //  - softmax: a length-V sum, so ≤ (V+16)·u relative per probability (Exp adds a few ulp).
 //  - AdamW and the fused cross-entropy backward: a handful of roundings per element, ≤ 8u
 //    relative to the magnitudes involved.
@@ -19,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iterator>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -154,6 +157,30 @@ TEST_P(ElementwiseTest, GeluWithinTanhAccuracy) {
     const double b = 16 * u * (1 + std::pow(std::fabs(xd[i]), 3)) * std::fabs(g[i]) +
                      2 * u * std::fabs(e_dinp[i]);
     ASSERT_LE(std::fabs(dinp[i] - e_dinp[i]), b) << "gelu backward at " << i << ", x=" << x[i];
+  }
+}
+
+// Large |x|, where a transcendental's argument leaves float range (e^(−2u) overflows for
+// x ≲ −9.2) and float naive saturates to exactly 0 or x (slope 0 or 1).
+TEST_P(ElementwiseTest, GeluSaturatesLikeNaive) {
+  if (!table().gelu_forward) GTEST_SKIP() << "no gelu in this family";
+  const int N = static_cast<int>(BT()) * shape().C;
+  const float points[] = {-1e4f, -1000, -100, -60, -30, -20, -12, -10, 10, 12, 20, 100, 1e4f};
+  std::vector<float> x(N);
+  for (int i = 0; i < N; ++i) x[i] = points[i % std::size(points)];
+  std::vector<float> out(N), expected(N);
+  table().gelu_forward(out.data(), x.data(), N);
+  GeluForwardNaive(expected.data(), x.data(), N);
+  for (int i = 0; i < N; ++i) {
+    ASSERT_LE(std::fabs(out[i] - expected[i]), 4 * u * std::fabs(x[i])) << "gelu at x=" << x[i];
+  }
+  const auto dout = RandomVector<float>(N, 2);
+  std::vector<float> dinp(N, 0.0f), e_dinp(N, 0.0f);
+  table().gelu_backward(dinp.data(), x.data(), dout.data(), N);
+  GeluBackwardNaive(e_dinp.data(), x.data(), dout.data(), N);
+  for (int i = 0; i < N; ++i) {
+    ASSERT_LE(std::fabs(dinp[i] - e_dinp[i]), 4 * u * std::fabs(dout[i]))
+        << "gelu backward at x=" << x[i];
   }
 }
 

@@ -1,8 +1,9 @@
-// GELU with Highway: the same formula as naive, a vector of lanes at a time, with Highway's
-// vectorised tanh (hwy/contrib/math) in place of std::tanh, which is what dominates the scalar
-// loop. The forward is kernels/highway_gelu-inl.h's GeluSpan, which the matmul epilogue shares;
-// the backward's last N mod lanes elements run as scalar code, so no load reads past the buffer
-// on targets whose masked load is a full load.
+// GELU with Highway: naive's function a vector of lanes at a time, its tanh rewritten as a
+// logistic sigmoid so that one Highway Exp (hwy/contrib/math) is the only transcendental
+// (kernels/highway_gelu-inl.h says why); the transcendental is what dominates the scalar loop. The
+// forward is kernels/highway_gelu-inl.h's GeluSpan, which the matmul epilogue shares; the
+// backward's last N mod lanes elements run as scalar code, so no load reads past the buffer on
+// targets whose masked load is a full load.
 #include <algorithm>
 
 #undef HWY_TARGET_INCLUDE
@@ -32,23 +33,24 @@ void GeluForward(float* out, const float* inp, int N) {
   }
 }
 
+// gelu'(x) = σ + 2x·σ(1 − σ)·s(1 + 3a·x²) with σ = σ(2u) = 1 / (1 + e^(−2u)): naive's
+// (1 + tanh)/2 is σ and its (1 − tanh²)/2 is 2σ(1 − σ), where 1 − σ = e^(−2u)·σ keeps full
+// precision as σ nears 1.
 void GeluBackward(float* dinp, const float* inp, const float* dout, int N) {
   const hn::ScalableTag<float> d;
   const int lanes = static_cast<int>(hn::Lanes(d));
   const auto s = hn::Set(d, static_cast<float>(kGeluScale));
-  const auto a = hn::Set(d, static_cast<float>(kGeluCubic));
   const auto a3 = hn::Set(d, static_cast<float>(3 * kGeluCubic));
-  const auto half = hn::Set(d, 0.5f), one = hn::Set(d, 1.0f);
+  const auto one = hn::Set(d, 1.0f), two = hn::Set(d, 2.0f);
   const int vector_end = N - N % lanes;
 #pragma omp parallel for
   for (int i = 0; i < vector_end; i += lanes) {
     const auto x = hn::LoadU(d, inp + i);
-    const auto x2 = hn::Mul(x, x);
-    const auto t = hn::Tanh(d, hn::Mul(s, hn::MulAdd(hn::Mul(a, x2), x, x)));
-    const auto sech2 = hn::NegMulAdd(t, t, one);  // 1 − tanh²
-    const auto slope =
-        hn::Mul(hn::Mul(half, x), hn::Mul(sech2, hn::Mul(s, hn::MulAdd(a3, x2, one))));
-    const auto local = hn::MulAdd(half, hn::Add(one, t), slope);
+    const auto e = GeluExpMinus2U(d, x);
+    const auto sigma = hn::Div(one, hn::Add(one, e));
+    const auto sigma_one_minus = hn::Mul(sigma, hn::Mul(e, sigma));  // σ(1 − σ)
+    const auto du_dx = hn::Mul(s, hn::MulAdd(a3, hn::Mul(x, x), one));
+    const auto local = hn::MulAdd(hn::Mul(two, x), hn::Mul(sigma_one_minus, du_dx), sigma);
     hn::StoreU(hn::MulAdd(local, hn::LoadU(d, dout + i), hn::LoadU(d, dinp + i)), d, dinp + i);
   }
   GeluBackwardNaive(dinp + vector_end, inp + vector_end, dout + vector_end, N - vector_end);
