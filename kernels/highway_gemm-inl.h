@@ -343,12 +343,29 @@ inline GemmEpilogue AdamwEpilogue(const AdamwVectors<hn::ScalableTag<float>>& st
   return e;
 }
 
+// What a causal (lower-triangular) product lets the GEMM skip, for attention. Rows, columns and
+// depth index the same sequence, row m being position m + diagonal:
+//  - kColumnsAfterRow: C(m, n) is wanted only for n ≤ m + diagonal (scores, probability
+//    gradients); tiles wholly right of that are skipped, left as they were, and the cells right
+//    of it in the tiles that cross it hold garbage for the caller to mask;
+//  - kDepthAfterRow: A(m, p) = 0 for p > m + diagonal (probabilities, score gradients times K or
+//    V): each row strip stops its depth at its last row's position;
+//  - kDepthBeforeRow: A(m, p) = 0 for p < m + diagonal (their transposes times Q or dout): each
+//    row strip starts its depth at its first row's position.
+// Skipping by whole 12-row strips and 32-column panels leaves a sliver of masked work on the
+// diagonal, but lets a call cover a tall block of queries, so K or V is packed less often (at
+// T=64 the per-block packing and short 16-row blocks cost more than the masked FLOPs).
+struct Causal {
+  enum Kind { kNone, kColumnsAfterRow, kDepthAfterRow, kDepthBeforeRow } kind = kNone;
+  size_t diagonal = 0;
+};
+
 // C (+)= alpha · A · B, finished as `epilogue` says (TileEpilogue; its pointers address the
 // same M × N block as c, with row stride ldc; bias N values): overwrite and bias apply to the
 // first K block, gelu_c and adamw to the last, while each finished tile is in cache.
 // Single-threaded; callers parallelise over independent blocks of C.
 inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, const Strided& b,
-                 float* c, size_t ldc, const GemmEpilogue& epilogue = {}) {
+                 float* c, size_t ldc, const GemmEpilogue& epilogue = {}, Causal causal = {}) {
   const hn::ScalableTag<float> d;
   const size_t width = 2 * hn::Lanes(d);
   const size_t nc_max = std::max(width, kNc / width * width);
@@ -388,14 +405,25 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
           a_block = {a_strip, 1, rows};
           a_m0 = a_k0 = 0;
         }
+        // The strip's depth range within this block, [p_begin, p_end), under `causal`.
+        size_t p_begin = 0, p_end = kc;
+        const size_t first_position = m0 + causal.diagonal,
+                     last_position = first_position + rows - 1;
+        if (causal.kind == Causal::kDepthAfterRow) {
+          p_end = std::min(kc, last_position + 1 - std::min(last_position + 1, k0));
+        } else if (causal.kind == Causal::kDepthBeforeRow) {
+          p_begin = std::min(kc, first_position - std::min(first_position, k0));
+        }
         for (size_t j = 0; j < nc; j += width) {
-          const float* panel = packed + j * kc;
+          if (causal.kind == Causal::kColumnsAfterRow && n0 + j > last_position) break;
+          const float* panel = packed + j * kc + p_begin * width;
           float* cj = c + m0 * ldc + n0 + j;
           const size_t cols = std::min(width, nc - j);
           GemmEpilogue e = epilogue.At(m0, n0 + j, ldc);
           e.overwrite = e.overwrite && first_k;
           if (!last_k) e.gelu_c = nullptr, e.adamw = nullptr;
-          DispatchRows<kGemmRows>(rows, d, kc, a_block, a_m0, a_k0, panel, alpha, cj, ldc, cols, e);
+          DispatchRows<kGemmRows>(rows, d, p_end - std::min(p_end, p_begin), a_block, a_m0,
+                                  a_k0 + p_begin, panel, alpha, cj, ldc, cols, e);
         }
       }
     }

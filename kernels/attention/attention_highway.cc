@@ -1,5 +1,6 @@
-// Attention on the highway GEMM, per (batch, head), skipping the masked half as the tiled family
-// does: queries in blocks (QueryBlock), each block's products stopping at the diagonal. K and V
+// Attention on the highway GEMM, per (batch, head), skipping the masked half: queries in blocks
+// (QueryBlock), each block's products stopping at the diagonal, and inside a block the GEMM skips
+// the tiles and depth wholly past it (Causal in kernels/highway_gemm-inl.h). K and V
 // need no separate transpose: the GEMM packs its B operand through strides. The causal softmax rows
 // and their backward run a vector at a time (Highway's Exp): at T=1024 they are T²/2 exponentials
 // per head, which plain std::exp made the larger part of the forward's time. The forward's GEMMs
@@ -20,11 +21,15 @@ HWY_BEFORE_NAMESPACE();
 namespace gpt2 {
 namespace HWY_NAMESPACE {
 
-// Queries per block. Each block's GEMMs pack K (or V) for every key up to its diagonal, so taller
-// blocks pack less often, but compute more of the masked triangle on the diagonal. 48 rows (four
-// register strips) at long context: T=1024 forward 98 -> 115 GFLOP/s, backward 87 -> 116 on one
-// core; at T=64, where the triangle is most of the work, 16 stays best.
-int QueryBlock(int T) { return T >= 256 ? 48 : 16; }
+// Queries per block. Each block's GEMMs pack K (or V) for every key up to its diagonal, so
+// taller blocks pack less often; within a block the GEMM skips the masked tiles (Causal, in
+// kernels/highway_gemm-inl.h), so they no longer pay for the triangle either. Measured with
+// bench_kernels at 1 thread, B=4, alternated 5 times, against 16-row blocks at T=64 and 48 at
+// T=1024 without the skip: T=64 forward 0.400 to 0.345 ms with one 64-row block, backward
+// 0.524 to 0.458 ms with 32 (its five GEMMs per block gained less from one block); T=1024
+// forward 57.5 to 51.8 ms and backward 114 to 112 ms with 128.
+int QueryBlock(int T) { return T >= 256 ? 128 : std::min(T, 64); }
+int QueryBlockBackward(int T) { return T >= 256 ? 128 : std::min(T, 32); }
 
 // Query t's row of T: prob[0..t] = softmax(score[0..t]); the masked entries t2 > t of both rows
 // are written as 0, as the naive kernel writes them (attention_rows.h's CausalSoftmaxRow, a
@@ -74,7 +79,7 @@ void AttentionForward(float* out, float* preatt, float* att, const float* inp, i
         // scores[t0.., :t0+rows] = scale · Q[t0..] · K[:t0+rows]ᵀ; Kᵀ(p, t2) = k[t2·3C + p].
         // The rest of each row is the masked part, which the softmax writes as zeros.
         Gemm(rows, t0 + rows, hs, scale, {q + t0 * C3, C3, 1}, {k, 1, C3}, score + t0 * T, T,
-             OverwriteEpilogue());
+             OverwriteEpilogue(), {Causal::kColumnsAfterRow, static_cast<size_t>(t0)});
       }
       for (int t = 0; t < T; ++t) {
         CausalSoftmaxRowVectors(score + static_cast<size_t>(t) * T,
@@ -85,7 +90,8 @@ void AttentionForward(float* out, float* preatt, float* att, const float* inp, i
         // y[t0..] = att[t0.., :t0+rows] · V[:t0+rows]: the masked probabilities are zeros.
         Gemm(rows, hs, t0 + rows, 1.0f,
              {prob + t0 * static_cast<size_t>(T), static_cast<size_t>(T), 1}, {v, C3, 1},
-             y + t0 * static_cast<size_t>(C), C, OverwriteEpilogue());
+             y + t0 * static_cast<size_t>(C), C, OverwriteEpilogue(),
+             {Causal::kDepthAfterRow, static_cast<size_t>(t0)});
       }
     }
   }
@@ -97,7 +103,7 @@ void AttentionBackward(float* dinp, float* dpreatt, float* datt, const float* do
   const size_t C3 = static_cast<size_t>(3) * C, TT = static_cast<size_t>(T) * T;
   const size_t sT = T, sC = C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
-  const int query_block = QueryBlock(T);
+  const int query_block = QueryBlockBackward(T);
 #pragma omp parallel for collapse(2)
   for (int b = 0; b < B; ++b) {
     for (int h = 0; h < NH; ++h) {
@@ -114,7 +120,8 @@ void AttentionBackward(float* dinp, float* dpreatt, float* datt, const float* do
         float* block = dprob + t0 * sT;
         // datt[t0.., :t0+rows] += dout[t0..] · Vᵀ; the masked cells of the diagonal block are
         // restored to the zero they held on entry.
-        Gemm(rows, t0 + rows, hs, 1.0f, {dy + t0 * sC, sC, 1}, {v, 1, C3}, block, T);
+        Gemm(rows, t0 + rows, hs, 1.0f, {dy + t0 * sC, sC, 1}, {v, 1, C3}, block, T, {},
+             {Causal::kColumnsAfterRow, static_cast<size_t>(t0)});
         for (int r = 0; r < rows; ++r) {
           for (int t2 = t0 + r + 1; t2 < t0 + rows; ++t2) block[r * sT + t2] = 0.0f;
         }
@@ -127,12 +134,13 @@ void AttentionBackward(float* dinp, float* dpreatt, float* datt, const float* do
         const int rows = std::min(query_block, T - t0);
         const size_t corner = static_cast<size_t>(t0) * T + t0;
         // dQ[t0..] += scale · dpreatt[t0.., :t0+rows] · K[:t0+rows]
-        Gemm(rows, hs, t0 + rows, scale, {dscore + t0 * sT, sT, 1}, {k, C3, 1}, dq + t0 * C3, C3);
+        Gemm(rows, hs, t0 + rows, scale, {dscore + t0 * sT, sT, 1}, {k, C3, 1}, dq + t0 * C3, C3,
+             {}, {Causal::kDepthAfterRow, static_cast<size_t>(t0)});
         // dV[t0..] += att[t0.., t0..]ᵀ · dout[t0..];  dK[t0..] += scale · dpreatt[..]ᵀ · Q[t0..]
         Gemm(rows, hs, T - t0, 1.0f, {prob + corner, 1, sT}, {dy + t0 * sC, sC, 1}, dv + t0 * C3,
-             C3);
+             C3, {}, {Causal::kDepthBeforeRow, 0});
         Gemm(rows, hs, T - t0, scale, {dscore + corner, 1, sT}, {q + t0 * C3, C3, 1}, dk + t0 * C3,
-             C3);
+             C3, {}, {Causal::kDepthBeforeRow, 0});
       }
     }
   }
