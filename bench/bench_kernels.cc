@@ -310,20 +310,22 @@ Prepared<Real> Prepare(KernelId id, const Table& k, const Shape& s, size_t adamw
     }
     case KernelId::matmul_backward_adamw: {
       // The weight and bias take an AdamW step from gradients that arrive zeroed, as ZeroGrad
-      // leaves them; each timed call steps them again from the same inputs.
-      Real *dinp = buf.Floats(BT * C), *dout = buf.Floats(BT * OC), *inp = buf.Floats(BT * C);
+      // leaves them; each timed call steps them again from the same inputs. The tied LM head is
+      // called as the model calls it, last in the backward: no dinp (taken earlier), no bias, and
+      // a gradient that may hold encoder_backward's rows (zero here, as for all rows but the
+      // batch's tokens in a step).
+      const bool lm_head = s.role == "lmhead";
+      Real *dinp = lm_head ? nullptr : buf.Floats(BT * C), *dout = buf.Floats(BT * OC);
+      Real* inp = buf.Floats(BT * C);
       const AdamwTensorOf<Real> weight{buf.Floats(OC * C), buf.Floats(OC * C, 0, 0),
                                        buf.Floats(OC * C, 0, 0), buf.Floats(OC * C, 0, 0)};
-      const AdamwTensorOf<Real> bias{buf.Floats(OC), buf.Floats(OC, 0, 0), buf.Floats(OC, 0, 0),
-                                     buf.Floats(OC, 0, 0)};
+      const AdamwTensorOf<Real> bias{lm_head ? nullptr : buf.Floats(OC), buf.Floats(OC, 0, 0),
+                                     buf.Floats(OC, 0, 0), buf.Floats(OC, 0, 0)};
       const AdamwStep step{1e-4f, 0.9f, 0.999f, 1e-8f, 0.0f, 1};
       Bind(p, k.matmul_backward_adamw, cost.matmul_backward_adamw, dinp, weight, bias, dout, inp, B,
-           T, s.C, s.OC, step);
-      p.outputs = {{dinp, BT * C},
-                   {weight.param, OC * C},
-                   {weight.m, OC * C},
-                   {weight.v, OC * C},
-                   {bias.param, OC}};
+           T, s.C, s.OC, step, lm_head);
+      p.outputs = {{weight.param, OC * C}, {weight.m, OC * C}, {weight.v, OC * C}};
+      if (!lm_head) p.outputs.insert(p.outputs.end(), {{dinp, BT * C}, {bias.param, OC}});
       break;
     }
     case KernelId::adamw_update: {
@@ -403,12 +405,12 @@ std::vector<Shape> ShapesFor(KernelId id) {
       shapes.push_back({"fc", B, T, C, 4 * C, NH, V, Vp});
       shapes.push_back({"fcproj", B, T, 4 * C, C, NH, V, Vp});
       shapes.push_back({"lmhead", B, T, C, Vp, NH, V, Vp});
-    } else if (id ==
-               KernelId::matmul_backward_adamw) {  // the layers' matmuls: not the tied LM head
+    } else if (id == KernelId::matmul_backward_adamw) {
       shapes.push_back({"qkv", B, T, C, 3 * C, NH, V, Vp});
       shapes.push_back({"attproj", B, T, C, C, NH, V, Vp});
       shapes.push_back({"fc", B, T, C, 4 * C, NH, V, Vp});
       shapes.push_back({"fcproj", B, T, 4 * C, C, NH, V, Vp});
+      shapes.push_back({"lmhead", B, T, C, Vp, NH, V, Vp});  // weight gradient and AdamW only
     } else if (id == KernelId::matmul_gelu_forward) {
       shapes.push_back({"fc", B, T, C, 4 * C, NH, V, Vp});  // the MLP's first layer only
     } else if (id == KernelId::adamw_update) {

@@ -198,7 +198,10 @@ void GPT2::BackwardPass(const KernelSet& kernels, const AdamwStep* fused) {
   if (!dlogits_from_forward_) {  // else Forward's fused kernel wrote d.logits already
     k.crossentropy_softmax_backward(d.logits, d.losses, a.probs, targets_.data(), B, T, V, Vp);
   }
-  k.matmul_backward(d.lnf, g.wte, nullptr, d.logits, a.lnf, p.wte, B, T, C, Vp);
+  // The LM head's dinp now; its weight gradient last, once encoder_backward has added the
+  // embedding's share to the tied wte, so that with `fused` the whole of wte's gradient is there
+  // for AdamW inside that GEMM (and unfused sums in the same order).
+  k.matmul_backward(d.lnf, nullptr, nullptr, d.logits, a.lnf, p.wte, B, T, C, Vp);
   const float* last_residual = a.residual3 + (L - 1) * BTC;
   float* dlast_residual = d.residual3 + (L - 1) * BTC;
   k.layernorm_backward(dlast_residual, g.lnfw, g.lnfb, d.lnf, last_residual, p.lnfw, a.lnf_mean,
@@ -209,7 +212,7 @@ void GPT2::BackwardPass(const KernelSet& kernels, const AdamwStep* fused) {
                                    const float* inp, int in_channels, int out_channels) {
     if (fused != nullptr) {
       k.matmul_backward_adamw(dinp, AdamwTensorAt(weight), AdamwTensorAt(bias), dout, inp, B, T,
-                              in_channels, out_channels, *fused);
+                              in_channels, out_channels, *fused, /*grad_has_sums=*/false);
     } else {
       const size_t offset = static_cast<size_t>(weight - params_memory_.data());
       const size_t bias_offset = static_cast<size_t>(bias - params_memory_.data());
@@ -248,13 +251,19 @@ void GPT2::BackwardPass(const KernelSet& kernels, const AdamwStep* fused) {
                          p.ln1w + lC, a.ln1_mean + l * BT, a.ln1_rstd + l * BT, B, T, C);
   }
   k.encoder_backward(g.wte, g.wpe, d.encoded, inputs_.data(), B, T, C);
+  if (fused != nullptr) {
+    k.matmul_backward_adamw(nullptr, AdamwTensorAt(p.wte), AdamwTensor{}, d.logits, a.lnf, B, T, C,
+                            Vp, *fused, /*grad_has_sums=*/true);
+  } else {
+    k.matmul_backward(nullptr, g.wte, nullptr, d.logits, a.lnf, p.wte, B, T, C, Vp);
+  }
 }
 
 void GPT2::Update(const KernelSet& kernels, const AdamwConfig& adamw, int step,
                   bool fuse_grad_reset) {
   if (m_memory_.data() == nullptr) throw Error("this model was built without optimizer state");
   const AdamwStep s{adamw.lr, adamw.beta1, adamw.beta2, adamw.eps, adamw.weight_decay, step};
-  UpdateParameters(kernels, s, fuse_grad_reset, /*skip_layer_matmuls=*/false);
+  UpdateParameters(kernels, s, fuse_grad_reset, /*skip_fused=*/false);
 }
 
 void GPT2::BackwardAndUpdate(const KernelSet& kernels, const AdamwConfig& adamw, int step,
@@ -267,14 +276,14 @@ void GPT2::BackwardAndUpdate(const KernelSet& kernels, const AdamwConfig& adamw,
   if (m_memory_.data() == nullptr) throw Error("this model was built without optimizer state");
   const AdamwStep s{adamw.lr, adamw.beta1, adamw.beta2, adamw.eps, adamw.weight_decay, step};
   BackwardPass(kernels, &s);
-  UpdateParameters(kernels, s, fuse_grad_reset, /*skip_layer_matmuls=*/true);
+  UpdateParameters(kernels, s, fuse_grad_reset, /*skip_fused=*/true);
 }
 
 void GPT2::UpdateParameters(const KernelSet& kernels, const AdamwStep& s, bool fuse_grad_reset,
-                            bool skip_layer_matmuls) {
+                            bool skip_fused) {
   const ParameterTensors& p = params_;
-  const std::array<const float*, 8> layer_matmuls = {p.qkvw, p.qkvb, p.attprojw, p.attprojb,
-                                                     p.fcw,  p.fcb,  p.fcprojw,  p.fcprojb};
+  const std::array<const float*, 9> fused_tensors = {
+      p.wte, p.qkvw, p.qkvb, p.attprojw, p.attprojb, p.fcw, p.fcb, p.fcprojw, p.fcprojb};
   const auto tensors = ParameterList(p);
   const auto sizes = ParameterSizes(config_);
   // One adamw_update call per run of consecutive tensors to step (all 16 in one, unfused).
@@ -288,8 +297,8 @@ void GPT2::UpdateParameters(const KernelSet& kernels, const AdamwStep& s, bool f
     }
   };
   for (size_t i = 0; i < tensors.size(); ++i) {
-    const bool skip = skip_layer_matmuls && std::find(layer_matmuls.begin(), layer_matmuls.end(),
-                                                      tensors[i]) != layer_matmuls.end();
+    const bool skip = skip_fused && std::find(fused_tensors.begin(), fused_tensors.end(),
+                                              tensors[i]) != fused_tensors.end();
     if (skip) {
       step_run(offset);
       run_begin = offset + sizes[i];

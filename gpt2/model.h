@@ -85,10 +85,12 @@ class GPT2 {
   void ZeroGrad();
   // Gradients of the mean loss of the last Forward, which must have had targets.
   void Backward(const KernelSet& kernels);
-  // Whether BackwardAndUpdate gives each layer matmul's weight and bias their AdamW step inside
-  // the backward pass (matmul_backward_adamw: highway's applies it in the weight-gradient GEMM's
-  // epilogue, so those gradients never go to memory), or runs Backward and then Update (llm.c's
-  // order, --separate-matmul-adamw). Fused, grads() of those tensors read zeros afterwards.
+  // Whether BackwardAndUpdate gives each layer matmul's weight and bias, and the tied wte (its
+  // LM-head weight gradient is summed last, onto encoder_backward's share), their AdamW step
+  // inside the backward pass (matmul_backward_adamw: highway's applies it in the weight-gradient
+  // GEMM's epilogue, so those gradients never go to memory), or runs Backward and then Update
+  // (llm.c's order, --separate-matmul-adamw). Fused, grads() of those tensors read zeros
+  // afterwards.
   void set_fuse_matmul_adamw(bool fuse) { fuse_matmul_adamw_ = fuse; }
   bool fuse_matmul_adamw() const { return fuse_matmul_adamw_; }
   // Backward, then Update, with the matmul AdamW fusion when it is on: a whole training step
@@ -103,12 +105,12 @@ class GPT2 {
   void ResetOptimizerState();
 
  private:
-  // Backward, with the layer matmuls' AdamW step when `fused` is not null.
+  // Backward, with the layer matmuls' and wte's AdamW step when `fused` is not null.
   void BackwardPass(const KernelSet& kernels, const AdamwStep* fused);
-  // AdamW over the parameters in file order, skipping the layer matmuls' tensors when
-  // skip_layer_matmuls (BackwardPass stepped them).
+  // AdamW over the parameters in file order, skipping the layer matmuls' tensors and wte when
+  // skip_fused (BackwardPass stepped them).
   void UpdateParameters(const KernelSet& kernels, const AdamwStep& step, bool fuse_grad_reset,
-                        bool skip_layer_matmuls);
+                        bool skip_fused);
   // The parameter tensor that starts at `param`, with its gradient and moments.
   AdamwTensor AdamwTensorAt(float* param);
   // Where the logits' gradient lies in grads_acts_memory_, in floats: [first, second).

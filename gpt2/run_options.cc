@@ -41,9 +41,9 @@ void AddRunFlags(Flags& flags, RunOptions* options) {
              "softmax_crossentropy_fused (the unfused path, to measure what fusing buys)");
   flags.Bool("--separate-matmul-adamw", &options->separate_matmul_adamw,
              "compute every gradient in the backward pass and then run AdamW over all parameters, "
-             "as llm.c does, instead of stepping the layer matmuls' weights and biases inside "
-             "their backward with matmul_backward_adamw (the unfused path, to measure what "
-             "fusing buys)");
+             "as llm.c does, instead of stepping the layer matmuls' weights and biases and the "
+             "tied wte inside their weight-gradient GEMM with matmul_backward_adamw (the unfused "
+             "path, to measure what fusing buys)");
   options->threads = omp_get_num_procs();
   flags.Int("--threads", &options->threads, "OpenMP and OpenBLAS threads", 1);
   flags.String(
@@ -71,7 +71,7 @@ std::string DescribeFusions(const RunOptions& options) {
               : "; softmax + cross-entropy + backward in softmax_crossentropy_fused";
   text += options.separate_matmul_adamw
               ? "; backward, then AdamW over all parameters (--separate-matmul-adamw)"
-              : "; layer matmuls' AdamW inside their backward, matmul_backward_adamw";
+              : "; layer matmuls' and wte's AdamW inside their backward, matmul_backward_adamw";
   return text;
 }
 

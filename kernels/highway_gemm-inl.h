@@ -212,7 +212,9 @@ HWY_NOINLINE void FinishTile(D d, const float* HWY_RESTRICT sums, size_t rows, f
       const V g1 = hn::MulAdd(valpha, hn::Load(d, sums + r * 2 * lanes + lanes), old1);
       AdamwVector(d, *e.adamw, g0, e.param + at, e.m + at, e.v + at);
       AdamwVector(d, *e.adamw, g1, e.param + at + lanes, e.m + at + lanes, e.v + at + lanes);
-      if (!e.overwrite) {
+      // Zeros are stored only over sums: the tied wte's 154 MB of gradient is zero but for the
+      // batch's tokens, and a line left clean need not be written back.
+      if (!e.overwrite && !hn::AllTrue(d, hn::Eq(hn::Or(old0, old1), hn::Zero(d)))) {
         hn::StoreU(hn::Zero(d), d, out);
         hn::StoreU(hn::Zero(d), d, out + lanes);
       }
@@ -333,11 +335,12 @@ inline GemmEpilogue OverwriteEpilogue(const float* bias = nullptr, float* gelu_c
 }
 
 // C = alpha · A · B is a weight gradient that is never stored: param, m and v take an AdamW
-// step from it instead (C must be zero on entry, and is on return).
+// step from it instead. C must be zero on entry, or with c_has_sums holds part of the gradient
+// (the step is then taken from C + alpha · A · B); it is zero on return.
 inline GemmEpilogue AdamwEpilogue(const AdamwVectors<hn::ScalableTag<float>>& step, float* param,
-                                  float* m, float* v) {
+                                  float* m, float* v, bool c_has_sums = false) {
   GemmEpilogue e;
-  e.overwrite = true;
+  e.overwrite = !c_has_sums;
   e.adamw = &step;
   e.param = param, e.m = m, e.v = v;
   return e;

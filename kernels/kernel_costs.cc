@@ -39,13 +39,15 @@ KernelCost MatmulForward(float*, const float*, const float*, const float* bias, 
   return {2 * M * K * N + (bias ? M * N : 0), kF * (M * K + N * K + bias_floats + M * N)};
 }
 
-KernelCost MatmulBackward(float*, float*, float* dbias, const float*, const float*, const float*,
-                          int B, int T, int C, int OC) {
+KernelCost MatmulBackward(float* dinp, float* dweight, float* dbias, const float*, const float*,
+                          const float*, int B, int T, int C, int OC) {
   const double M = double(B) * T, K = C, N = OC;
-  const double dbias_floats = dbias ? 2 * N : 0;
-  // dinp = dout·W and dweight = doutᵀ·inp: 2·M·K·N FLOPs each; dbias: a sum over M.
-  return {4 * M * K * N + (dbias ? M * N : 0),
-          kF * (M * N + M * K + N * K + 2 * M * K + 2 * N * K + dbias_floats)};
+  // dinp = dout·W (reads the weight, accumulates dinp) and dweight = doutᵀ·inp (reads inp,
+  // accumulates dweight): 2·M·K·N FLOPs each, either may be skipped; dbias: a sum over M.
+  const double dinp_products = dinp ? 1 : 0, dweight_products = dweight ? 1 : 0;
+  return {2 * M * K * N * (dinp_products + dweight_products) + (dbias ? M * N : 0),
+          kF * (M * N + dinp_products * (N * K + 2 * M * K) +
+                dweight_products * (M * K + 2 * N * K) + (dbias ? 2 * N : 0))};
 }
 
 KernelCost GeluForward(float*, const float*, int N);
@@ -130,15 +132,18 @@ KernelCost AdamwUpdate(float*, float*, float*, float*, size_t n, float, float, f
   return {16.0 * n, kF * (zero_grads ? 8 : 7) * double(n)};
 }
 
-KernelCost MatmulBackwardAdamw(float*, const AdamwTensor&, const AdamwTensor& bias, const float*,
-                               const float*, int B, int T, int C, int OC, const AdamwStep&) {
-  // matmul_backward's FLOPs and AdamW's 16 per parameter; bytes: dout, inp, the weight (read for
-  // dinp), dinp accumulated, then AdamW's reads and writes of each parameter and both moments.
-  // The weight gradient is never stored (the bias's few floats are left out).
+KernelCost MatmulBackwardAdamw(float* dinp, const AdamwTensor&, const AdamwTensor& bias,
+                               const float*, const float*, int B, int T, int C, int OC,
+                               const AdamwStep&, bool grad_has_sums) {
+  // matmul_backward's FLOPs (dinp's may be skipped) and AdamW's 16 per parameter; bytes: dout,
+  // inp, the weight read and dinp accumulated for dinp, then AdamW's reads and writes of each
+  // parameter and both moments. The weight gradient is never stored, only read when it holds
+  // sums (the bias's few floats are left out).
   const double M = double(B) * T, K = C, N = OC;
-  const double params = N * K + (bias.param ? N : 0);
-  return {4 * M * K * N + (bias.param ? M * N : 0) + 16 * params,
-          kF * (M * N + M * K + N * K + 2 * M * K + 6 * params)};
+  const double params = N * K + (bias.param ? N : 0), dinp_products = dinp ? 1 : 0;
+  return {2 * M * K * N * (1 + dinp_products) + (bias.param ? M * N : 0) + 16 * params,
+          kF * (M * N + M * K + dinp_products * (N * K + 2 * M * K) +
+                (grad_has_sums ? 7 : 6) * params)};
 }
 
 CostTable MakeCostTable() {

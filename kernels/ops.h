@@ -36,7 +36,9 @@ using MatmulForwardFn = void (*)(float* out, const float* inp, const float* weig
 using MatmulGeluForwardFn = void (*)(float* out, float* gelu_out, const float* inp,
                                      const float* weight, const float* bias, int B, int T, int C,
                                      int OC);
-// dinp += dout · weight, dweight += doutᵀ · inp, dbias += Σ dout (dbias may be null).
+// dinp += dout · weight, dweight += doutᵀ · inp, dbias += Σ dout. Any of dinp, dweight and dbias
+// may be null: that product is skipped (the model takes the tied LM head's dinp first and its
+// weight gradient last, after encoder_backward has added to the same tensor).
 using MatmulBackwardFn = void (*)(float* dinp, float* dweight, float* dbias, const float* dout,
                                   const float* inp, const float* weight, int B, int T, int C,
                                   int OC);
@@ -99,16 +101,19 @@ struct AdamwTensorOf {
 };
 using AdamwTensor = AdamwTensorOf<float>;
 // matmul_backward, then one AdamW step on the weight and bias from the gradients just computed:
-// dinp += dout · weight (the weight before its update), then weight (OC,C) and bias (OC; its
-// param may be null for none) take the step as AdamwUpdateFn with zero_grads. Their grads are
-// zero on entry and on return: a variant may use them as scratch (naive computes the gradients
-// there), or never write them (highway applies AdamW to each weight-gradient tile in the GEMM's
-// epilogue, while the tile is in L1, so the 0.3 GB of layer weight gradients never go
-// to memory and back). For a weight whose gradient is complete after its matmul, which the
-// tied embedding (wte, also summed into by encoder_backward) is not.
+// dinp += dout · weight (the weight before its update; dinp may be null: skipped), then weight
+// (OC,C) and bias (OC; its param may be null for none) take the step as AdamwUpdateFn with
+// zero_grads, from grad + doutᵀ · inp (and grad + Σ dout). Their grads are zero on entry unless
+// grad_has_sums says weight.grad already holds part of its gradient (the tied wte, which
+// encoder_backward adds to), and zero on return: a variant may use them as scratch (naive
+// computes the gradients there), or never write them (highway applies AdamW to each
+// weight-gradient tile in the GEMM's epilogue, while the tile is in L1, so the 0.3 GB of layer
+// weight gradients never go to memory and back; with grad_has_sums it reads each tile's sums
+// there first).
 using MatmulBackwardAdamwFn = void (*)(float* dinp, const AdamwTensor& weight,
                                        const AdamwTensor& bias, const float* dout, const float* inp,
-                                       int B, int T, int C, int OC, const AdamwStep& step);
+                                       int B, int T, int C, int OC, const AdamwStep& step,
+                                       bool grad_has_sums);
 // One AdamW step over n parameters at step t (1-based): bias-corrected moments, decoupled
 // weight decay: p -= lr * (m̂ / (sqrt(v̂) + eps) + weight_decay * p). With zero_grads it then
 // sets grads to 0: the next step's gradient reset, fused into the pass that already streams the

@@ -21,9 +21,19 @@ TEST(KernelCosts, MatmulCountsTwoFlopsPerMultiplyAddAndEveryOperandOnce) {
   const KernelCost no_bias =
       KernelCosts().matmul_forward(nullptr, nullptr, nullptr, nullptr, 2, 3, 5, 7);
   EXPECT_DOUBLE_EQ(no_bias.flops, 2 * M * K * N);
-  const KernelCost backward = KernelCosts().matmul_backward(nullptr, nullptr, nullptr, nullptr,
-                                                            nullptr, nullptr, 2, 3, 5, 7);
+  float* given = reinterpret_cast<float*>(1);  // the costs look only at which outputs are null
+  const KernelCost backward =
+      KernelCosts().matmul_backward(given, given, nullptr, nullptr, nullptr, nullptr, 2, 3, 5, 7);
   EXPECT_DOUBLE_EQ(backward.flops, 2 * no_bias.flops);
+  EXPECT_DOUBLE_EQ(backward.bytes, 4 * (M * N + N * K + 2 * M * K + M * K + 2 * N * K));
+  // Each product alone: the LM head's two calls add up to one full call.
+  const KernelCost dinp_only =
+      KernelCosts().matmul_backward(given, nullptr, nullptr, nullptr, nullptr, nullptr, 2, 3, 5, 7);
+  const KernelCost dweight_only =
+      KernelCosts().matmul_backward(nullptr, given, nullptr, nullptr, nullptr, nullptr, 2, 3, 5, 7);
+  EXPECT_DOUBLE_EQ(dinp_only.flops, no_bias.flops);
+  EXPECT_DOUBLE_EQ(dinp_only.flops + dweight_only.flops, backward.flops);
+  EXPECT_DOUBLE_EQ(dinp_only.bytes + dweight_only.bytes, backward.bytes + 4 * M * N);
 }
 
 TEST(KernelCosts, AttentionCountsOnlyTheCausalHalf) {
@@ -60,7 +70,7 @@ TEST(KernelCosts, InstrumentedStepCountsEveryMatmulOfTheModel) {
   const int mf = static_cast<int>(KernelId::matmul_forward);
   const int mb = static_cast<int>(KernelId::matmul_backward);
   EXPECT_EQ(calls[mf], 4 * L + 1);
-  EXPECT_EQ(calls[mb], 4 * L + 1);
+  EXPECT_EQ(calls[mb], 4 * L + 2);  // the LM head's dinp first, its weight gradient last
   EXPECT_DOUBLE_EQ(work[mf].flops, 2 * BT * weights + BT * L * layer_biases);
   EXPECT_DOUBLE_EQ(work[mb].flops, 4 * BT * weights + BT * L * layer_biases);
   // The fused residual + layernorm replaces every residual_forward call and all layernorms but
@@ -116,9 +126,9 @@ TEST(KernelCosts, InstrumentedStepCountsEveryMatmulOfTheModel) {
   EXPECT_GT(KernelWork()[static_cast<int>(KernelId::softmax_crossentropy_fused)].bytes, 0);
 
   // AdamW inside the backward: each layer's four matmuls step their weights and biases in
-  // matmul_backward_adamw (the matmul FLOPs and AdamW's 16 a parameter); only the tied LM head
-  // goes through matmul_backward, and adamw_update steps the rest in 3 runs of tensors
-  // (embeddings + ln1, ln2, lnf).
+  // matmul_backward_adamw (the matmul FLOPs and AdamW's 16 a parameter), and so does the tied
+  // wte in the LM head's weight-gradient call (its dinp alone goes through matmul_backward);
+  // adamw_update steps the rest in 3 runs of tensors (wpe + ln1, ln2, lnf).
   ResetKernelTimes();
   model.set_fuse_matmul_adamw(true);
   model.Forward(timed, tokens.data(), tokens.data());
@@ -126,13 +136,16 @@ TEST(KernelCosts, InstrumentedStepCountsEveryMatmulOfTheModel) {
   model.BackwardAndUpdate(timed, AdamwConfig{}, 1, true);
   const auto adamw_fused = KernelCalls();
   const int mba = static_cast<int>(KernelId::matmul_backward_adamw);
-  EXPECT_EQ(adamw_fused[mba], 4 * L);
+  const double wte = double(C) * Vp;
+  EXPECT_EQ(adamw_fused[mba], 4 * L + 1);
   EXPECT_EQ(adamw_fused[mb], 1);
   EXPECT_EQ(adamw_fused[static_cast<int>(KernelId::adamw_update)], 3);
+  EXPECT_DOUBLE_EQ(KernelWork()[mb].flops, 2 * BT * wte);
   EXPECT_DOUBLE_EQ(KernelWork()[mba].flops, 4 * BT * L * layer_weights + BT * L * layer_biases +
-                                                16 * L * (layer_weights + layer_biases));
+                                                16 * L * (layer_weights + layer_biases) +
+                                                2 * BT * wte + 16 * wte);
   EXPECT_DOUBLE_EQ(KernelWork()[static_cast<int>(KernelId::adamw_update)].flops,
-                   16 * (model.num_parameters() - L * (layer_weights + layer_biases)));
+                   16 * (model.num_parameters() - L * (layer_weights + layer_biases) - wte));
 }
 
 }  // namespace

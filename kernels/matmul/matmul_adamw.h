@@ -18,7 +18,8 @@ using MatmulBackwardOf = void (*)(Real* dinp, Real* dweight, Real* dbias, const 
 template <typename Real, MatmulBackwardOf<Real> kBackward>
 void MatmulBackwardThenAdamw(Real* dinp, const AdamwTensorOf<Real>& weight,
                              const AdamwTensorOf<Real>& bias, const Real* dout, const Real* inp,
-                             int B, int T, int C, int OC, const AdamwStep& s) {
+                             int B, int T, int C, int OC, const AdamwStep& s,
+                             bool /*grad_has_sums: the backward adds to grad either way*/) {
   kBackward(dinp, weight.grad, bias.param ? bias.grad : nullptr, dout, inp, weight.param, B, T, C,
             OC);
   const auto step = [&s](const AdamwTensorOf<Real>& x, size_t n) {

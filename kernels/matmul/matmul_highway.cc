@@ -98,9 +98,9 @@ void InputGradient(float* dinp, const float* dout, const float* weight, int M, i
   }
 }
 
-// dweight (OC, C) += doutᵀ · inp (M, C), or with adamw and its step (then dweight must be
-// zero), the weight and its moments take an AdamW step from that gradient in the GEMM's epilogue
-// instead.
+// dweight (OC, C) += doutᵀ · inp (M, C), or with adamw and its step the weight and its moments
+// take an AdamW step from that gradient in the GEMM's epilogue instead (from dweight + doutᵀ · inp
+// with grad_has_sums, else dweight must be zero; it is zero on return).
 //
 // Read in place, doutᵀ is a column walk down dout (one 48-byte run per row of B·T, rows OC
 // floats apart), which the hardware prefetcher does not follow: at T=1024 those reads came from
@@ -108,7 +108,8 @@ void InputGradient(float* dinp, const float* dout, const float* weight, int M, i
 // therefore copies its slice of dout transposed first (a 1/(2C) share of the FLOPs' time), then
 // runs the GEMM on contiguous rows for every column block of C.
 void WeightGradient(float* dweight, const float* dout, const float* inp, int M, int C, int OC,
-                    const AdamwTensor* adamw, const AdamwVectors<hn::ScalableTag<float>>* step) {
+                    const AdamwTensor* adamw, const AdamwVectors<hn::ScalableTag<float>>* step,
+                    bool grad_has_sums) {
 #pragma omp parallel for schedule(static)
   for (int ob = 0; ob < Blocks(OC, kWeightGradientRows); ++ob) {
     const int o0 = ob * kWeightGradientRows, rows = std::min(kWeightGradientRows, OC - o0);
@@ -118,7 +119,8 @@ void WeightGradient(float* dweight, const float* dout, const float* inp, int M, 
       const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, C - n0);
       const size_t offset = static_cast<size_t>(o0) * C + n0;
       const GemmEpilogue epilogue =
-          adamw ? AdamwEpilogue(*step, adamw->param + offset, adamw->m + offset, adamw->v + offset)
+          adamw ? AdamwEpilogue(*step, adamw->param + offset, adamw->m + offset, adamw->v + offset,
+                                grad_has_sums)
                 : GemmEpilogue{};
       Gemm(rows, cols, M, 1.0f, {dout_t, static_cast<size_t>(M), 1},
            {inp + n0, static_cast<size_t>(C), 1}, dweight + offset, C, epilogue);
@@ -130,8 +132,8 @@ void WeightGradient(float* dweight, const float* dout, const float* inp, int M, 
 void MatmulBackward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                     const float* weight, int B, int T, int C, int OC) {
   const int M = B * T;
-  InputGradient(dinp, dout, weight, M, C, OC);
-  WeightGradient(dweight, dout, inp, M, C, OC, nullptr, nullptr);
+  if (dinp != nullptr) InputGradient(dinp, dout, weight, M, C, OC);
+  if (dweight != nullptr) WeightGradient(dweight, dout, inp, M, C, OC, nullptr, nullptr, false);
   if (dbias != nullptr) AccumulateBiasGradient(dbias, dout, M, OC);
 }
 
@@ -143,12 +145,12 @@ void MatmulBackward(float* dinp, float* dweight, float* dbias, const float* dout
 // (OC values) is summed as before and stepped right away.
 void MatmulBackwardAdamw(float* dinp, const AdamwTensor& weight, const AdamwTensor& bias,
                          const float* dout, const float* inp, int B, int T, int C, int OC,
-                         const AdamwStep& step) {
+                         const AdamwStep& step, bool grad_has_sums) {
   const int M = B * T;
   const hn::ScalableTag<float> d;
   const AdamwVectors<hn::ScalableTag<float>> adamw(d, step);
-  InputGradient(dinp, dout, weight.param, M, C, OC);  // before the weight changes
-  WeightGradient(weight.grad, dout, inp, M, C, OC, &weight, &adamw);
+  if (dinp != nullptr) InputGradient(dinp, dout, weight.param, M, C, OC);  // before the step
+  WeightGradient(weight.grad, dout, inp, M, C, OC, &weight, &adamw, grad_has_sums);
   if (bias.param != nullptr) {
     AccumulateBiasGradient(bias.grad, dout, M, OC);
     AdamwSpan(d, adamw, bias.grad, bias.param, bias.m, bias.v, static_cast<size_t>(OC),
@@ -184,8 +186,9 @@ void MatmulGeluForwardHighway(float* out, float* gelu_out, const float* inp, con
 }
 void MatmulBackwardAdamwHighway(float* dinp, const AdamwTensor& weight, const AdamwTensor& bias,
                                 const float* dout, const float* inp, int B, int T, int C, int OC,
-                                const AdamwStep& step) {
-  HWY_DYNAMIC_DISPATCH(MatmulBackwardAdamw)(dinp, weight, bias, dout, inp, B, T, C, OC, step);
+                                const AdamwStep& step, bool grad_has_sums) {
+  HWY_DYNAMIC_DISPATCH(MatmulBackwardAdamw)
+  (dinp, weight, bias, dout, inp, B, T, C, OC, step, grad_has_sums);
 }
 }  // namespace
 

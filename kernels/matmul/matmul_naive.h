@@ -37,26 +37,32 @@ void MatmulGeluForwardNaive(Real* out, Real* gelu_out, const Real* inp, const Re
 // dinp (B,T,C) += dout · weight;  dweight (OC,C) += doutᵀ · inp;  dbias (OC) += Σ_bt dout.
 // Two passes so that each is parallel without races: over positions for dinp, over output
 // channels for dweight and dbias.
+// A null dinp, dweight or dbias skips its product.
 template <typename Real>
 void MatmulBackwardNaive(Real* dinp, Real* dweight, Real* dbias, const Real* dout, const Real* inp,
                          const Real* weight, int B, int T, int C, int OC) {
+  if (dinp != nullptr) {
 #pragma omp parallel for
-  for (int bt = 0; bt < B * T; ++bt) {
-    const Real* dy = dout + static_cast<size_t>(bt) * OC;
-    Real* dx = dinp + static_cast<size_t>(bt) * C;
-    for (int o = 0; o < OC; ++o) {
-      const Real* w = weight + static_cast<size_t>(o) * C;
-      for (int i = 0; i < C; ++i) dx[i] += w[i] * dy[o];
+    for (int bt = 0; bt < B * T; ++bt) {
+      const Real* dy = dout + static_cast<size_t>(bt) * OC;
+      Real* dx = dinp + static_cast<size_t>(bt) * C;
+      for (int o = 0; o < OC; ++o) {
+        const Real* w = weight + static_cast<size_t>(o) * C;
+        for (int i = 0; i < C; ++i) dx[i] += w[i] * dy[o];
+      }
     }
   }
+  if (dweight == nullptr && dbias == nullptr) return;
 #pragma omp parallel for
   for (int o = 0; o < OC; ++o) {
-    Real* dw = dweight + static_cast<size_t>(o) * C;
     for (int bt = 0; bt < B * T; ++bt) {
       const Real* x = inp + static_cast<size_t>(bt) * C;
       const Real dy = dout[static_cast<size_t>(bt) * OC + o];
       if (dbias != nullptr) dbias[o] += dy;
-      for (int i = 0; i < C; ++i) dw[i] += x[i] * dy;
+      if (dweight != nullptr) {
+        Real* dw = dweight + static_cast<size_t>(o) * C;
+        for (int i = 0; i < C; ++i) dw[i] += x[i] * dy;
+      }
     }
   }
 }

@@ -34,10 +34,14 @@ void MatmulForwardOpenblas(float* out, const float* inp, const float* weight, co
 void MatmulBackwardOpenblas(float* dinp, float* dweight, float* dbias, const float* dout,
                             const float* inp, const float* weight, int B, int T, int C, int OC) {
   const int BT = B * T;
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, BT, C, OC, 1.0f, dout, OC, weight, C, 1.0f,
-              dinp, C);
-  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, OC, C, BT, 1.0f, dout, OC, inp, C, 1.0f,
-              dweight, C);
+  if (dinp != nullptr) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, BT, C, OC, 1.0f, dout, OC, weight, C,
+                1.0f, dinp, C);
+  }
+  if (dweight != nullptr) {
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, OC, C, BT, 1.0f, dout, OC, inp, C, 1.0f,
+                dweight, C);
+  }
   if (dbias != nullptr) AccumulateBiasGradient(dbias, dout, BT, OC);
 }
 
