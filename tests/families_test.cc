@@ -187,7 +187,9 @@ TEST_P(MatmulFamilyTest, GeluEpilogueEqualsMatmulThenGelu) {
 // so this kernel meets the bounds both are held to against naive. Gradients arrive zero (as
 // ZeroGrad leaves them) and must be zero again on return; nothing is written past any buffer.
 // (BT1100's B·T is above highway's deepest K block, 1024: its weight gradient is summed in two
-// blocks, and the first block's sums pass through the gradient buffer.)
+// blocks, and the first block's sums pass through the gradient buffer. BT1024_OC400 has B·T at
+// the 1024 where highway's weight gradient switches to 384-row blocks, and 400 rows: a full
+// block and a short one.)
 //
 // With grad_has_sums, as the model calls it for the tied wte: no dinp, no bias, and a weight
 // gradient that already holds sums in some rows (encoder_backward's, one per token of the batch)
@@ -281,11 +283,14 @@ TEST_P(MatmulFamilyTest, BackwardComputesOnlyTheProductsAskedFor) {
 // GPT-2 124M's four matmul roles and its LM head (768 → Vp = 50304) at small B·T, then shapes
 // that are not multiples of any vector width, register block or cache block.
 const MatmulShape kMatmulShapes[] = {
-    {"qkv", 2, 8, 768, 2304},     {"attproj", 2, 8, 768, 768},     {"fc", 2, 8, 768, 3072},
-    {"fcproj", 2, 8, 3072, 768},  {"lmhead", 1, 4, 768, 50304},    {"one", 1, 1, 1, 1},
-    {"C3_OC5_T1", 1, 1, 3, 5},    {"C15_OC17", 1, 7, 15, 17},      {"C16_OC131", 3, 3, 16, 131},
-    {"C17_OC9", 1, 9, 17, 9},     {"C33_OC257", 2, 5, 33, 257},    {"C65_OC65", 7, 1, 65, 65},
-    {"C67_OC131", 1, 9, 67, 131}, {"C300_OC260", 3, 23, 300, 260}, {"BT1100", 2, 550, 35, 37}};
+    {"qkv", 2, 8, 768, 2304},     {"attproj", 2, 8, 768, 768},
+    {"fc", 2, 8, 768, 3072},      {"fcproj", 2, 8, 3072, 768},
+    {"lmhead", 1, 4, 768, 50304}, {"one", 1, 1, 1, 1},
+    {"C3_OC5_T1", 1, 1, 3, 5},    {"C15_OC17", 1, 7, 15, 17},
+    {"C16_OC131", 3, 3, 16, 131}, {"C17_OC9", 1, 9, 17, 9},
+    {"C33_OC257", 2, 5, 33, 257}, {"C65_OC65", 7, 1, 65, 65},
+    {"C67_OC131", 1, 9, 67, 131}, {"C300_OC260", 3, 23, 300, 260},
+    {"BT1100", 2, 550, 35, 37},   {"BT1024_OC400", 1, 1024, 20, 400}};
 
 std::string MatmulName(const ::testing::TestParamInfo<MatmulParam>& info) {
   return std::get<0>(info.param) + "_" + std::get<1>(info.param).name + "_threads" +
