@@ -34,10 +34,9 @@ void MatmulGeluForwardNaive(Real* out, Real* gelu_out, const Real* inp, const Re
   GeluForwardNaive(gelu_out, out, B * T * OC);
 }
 
-// dinp (B,T,C) += dout · weight;  dweight (OC,C) += doutᵀ · inp;  dbias (OC) += Σ_bt dout.
-// Two passes so that each is parallel without races: over positions for dinp, over output
-// channels for dweight and dbias.
-// A null dinp, dweight or dbias skips its product.
+// dinp (B,T,C) += dout · weight;  dweight (OC,C) += doutᵀ · inp;  dbias (OC) += Σ_bt dout; a
+// null output skips its product. Two passes so that each is parallel without races: over
+// positions for dinp, over output channels for dweight and dbias.
 template <typename Real>
 void MatmulBackwardNaive(Real* dinp, Real* dweight, Real* dbias, const Real* dout, const Real* inp,
                          const Real* weight, int B, int T, int C, int OC) {

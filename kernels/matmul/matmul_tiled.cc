@@ -43,29 +43,31 @@ void MatmulForwardTiled(float* out, const float* inp, const float* weight, const
 }
 
 // dinp (B·T, C) += dout (B·T, OC) · weight (OC, C);  dweight (OC, C) += doutᵀ · inp;
-// dbias += column sums of dout. weight and inp already have unit-stride rows: no packing.
+// dbias += column sums of dout (a null output skips its product). weight and inp already have
+// unit-stride rows: no packing.
 void MatmulBackwardTiled(float* dinp, float* dweight, float* dbias, const float* dout,
                          const float* inp, const float* weight, int B, int T, int C, int OC) {
   const int M = B * T;
-  const int dinp_blocks = dinp ? Blocks(M, kBlockRows) : 0,
-            dweight_blocks = dweight ? Blocks(OC, kBlockRows) : 0;
+  if (dinp != nullptr) {
 #pragma omp parallel for collapse(2) schedule(static)
-  for (int nb = 0; nb < Blocks(C, kBlockCols); ++nb) {
-    for (int mb = 0; mb < dinp_blocks; ++mb) {
-      const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, C - n0);
-      const int m0 = mb * kBlockRows, rows = std::min(kBlockRows, M - m0);
-      TiledGemm(rows, cols, OC, 1.0f, dout + static_cast<size_t>(m0) * OC, OC, 1, weight + n0, C,
-                dinp + static_cast<size_t>(m0) * C + n0, C);
+    for (int nb = 0; nb < Blocks(C, kBlockCols); ++nb) {
+      for (int mb = 0; mb < Blocks(M, kBlockRows); ++mb) {
+        const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, C - n0);
+        const int m0 = mb * kBlockRows, rows = std::min(kBlockRows, M - m0);
+        TiledGemm(rows, cols, OC, 1.0f, dout + static_cast<size_t>(m0) * OC, OC, 1, weight + n0, C,
+                  dinp + static_cast<size_t>(m0) * C + n0, C);
+      }
     }
   }
-  // doutᵀ is dout read with swapped strides.
+  if (dweight != nullptr) {  // doutᵀ is dout read with swapped strides
 #pragma omp parallel for collapse(2) schedule(static)
-  for (int nb = 0; nb < Blocks(C, kBlockCols); ++nb) {
-    for (int ob = 0; ob < dweight_blocks; ++ob) {
-      const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, C - n0);
-      const int o0 = ob * kBlockRows, rows = std::min(kBlockRows, OC - o0);
-      TiledGemm(rows, cols, M, 1.0f, dout + o0, 1, OC, inp + n0, C,
-                dweight + static_cast<size_t>(o0) * C + n0, C);
+    for (int nb = 0; nb < Blocks(C, kBlockCols); ++nb) {
+      for (int ob = 0; ob < Blocks(OC, kBlockRows); ++ob) {
+        const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, C - n0);
+        const int o0 = ob * kBlockRows, rows = std::min(kBlockRows, OC - o0);
+        TiledGemm(rows, cols, M, 1.0f, dout + o0, 1, OC, inp + n0, C,
+                  dweight + static_cast<size_t>(o0) * C + n0, C);
+      }
     }
   }
   if (dbias != nullptr) AccumulateBiasGradient(dbias, dout, M, OC);
