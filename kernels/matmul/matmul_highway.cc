@@ -34,15 +34,21 @@ int WeightGradientRows(int M) { return M >= 1024 ? 384 : 128; }
 // dout_t (rows × M, row-major) = the rows × M block of doutᵀ starting at output o0:
 // dout_t[r·M + m] = dout[m·OC + o0 + r]. Whole vector tiles go through the in-register
 // transpose; the edges element by element.
+//
+// One band of kLanes rows of dout_t is written at a time, down the whole of M: its stores then
+// run along kLanes lines in sequence, which the hardware prefetcher follows, where sweeping all
+// the block's rows at each m wrote to one line in each of `rows` places, each a miss (at B=4
+// T=1024, 1 thread, transposing the qkv slices took 2.0-3.0 ms instead of 3.7-4.1, fcproj's
+// 0.5-0.6 instead of 1.2-1.9; three alternations).
 void TransposeDoutSlice(float* dout_t, const float* dout, int M, int OC, int o0, int rows) {
-  int m0 = 0;
+  int r0 = 0;
 #if HWY_TARGET != HWY_SCALAR  // one-lane vectors have nothing to transpose
   const hn::ScalableTag<float> d;
   using V = decltype(hn::Zero(d));
   constexpr int kLanes = static_cast<int>(hn::MaxLanes(hn::ScalableTag<float>()));
-  for (; m0 + kLanes <= M; m0 += kLanes) {
-    int r0 = 0;
-    for (; r0 + kLanes <= rows; r0 += kLanes) {
+  for (; r0 + kLanes <= rows; r0 += kLanes) {
+    int m0 = 0;
+    for (; m0 + kLanes <= M; m0 += kLanes) {
       V tile[kLanes];
       for (int i = 0; i < kLanes; ++i) {
         tile[i] = hn::LoadU(d, dout + static_cast<size_t>(m0 + i) * OC + o0 + r0);
@@ -52,15 +58,15 @@ void TransposeDoutSlice(float* dout_t, const float* dout, int M, int OC, int o0,
         hn::StoreU(tile[q], d, dout_t + static_cast<size_t>(r0 + q) * M + m0);
       }
     }
-    for (int r = r0; r < rows; ++r) {
-      for (int m = m0; m < m0 + kLanes; ++m) {
+    for (int r = r0; r < r0 + kLanes; ++r) {
+      for (int m = m0; m < M; ++m) {
         dout_t[static_cast<size_t>(r) * M + m] = dout[static_cast<size_t>(m) * OC + o0 + r];
       }
     }
   }
 #endif
-  for (int m = m0; m < M; ++m) {
-    for (int r = 0; r < rows; ++r) {
+  for (int r = r0; r < rows; ++r) {
+    for (int m = 0; m < M; ++m) {
       dout_t[static_cast<size_t>(r) * M + m] = dout[static_cast<size_t>(m) * OC + o0 + r];
     }
   }
