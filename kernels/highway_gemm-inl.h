@@ -16,7 +16,11 @@
 //  - L2: B is packed, kc rows × kNc columns (up to 512 KiB), into micro-panels laid out in the
 //    order the kernel reads them, so the inner loop streams B with unit stride from L2 whatever
 //    B's strides were; columns past N are packed as zeros, so edges need no special kernel.
-//    Packing moves whole vectors (a transposed B through an in-register tile transpose).
+//    Packing moves whole vectors (a transposed B through an in-register tile transpose). A
+//    row-major B is packed by the first row strip's micro-kernels as they stream it (each B
+//    vector loaded is also stored to the panel), so the copy hides under their FMAs instead of
+//    running on its own: at B=4 T=64, 1 thread, the dinp and weight-gradient GEMMs ran 2-5%
+//    faster than with a separate PackB, about half of what a panel packed for free would give.
 //  - Depth: K is cut into equal blocks of at most kMaxKc = 1024 (K=768 in one, 3072 in three).
 //    Deep blocks mean fewer passes over each C tile and fewer calls; on one Zen 5 core they beat
 //    256-deep ones on every GPT-2 shape, by 2-13% (bench_kernels, 1 thread, alternated twice).
@@ -90,6 +94,11 @@ HWY_INLINE void TransposeTile(D d, V* rows) {
 // bench_step, alternated 7 times).
 constexpr size_t kPackAheadRows = 8;      // of a row-major B: 8 rows
 constexpr size_t kPackAheadColumns = 64;  // floats along a weight row: 4 cache lines
+// How far ahead a packing micro-kernel (Gemm's first strip of a row-major B) prefetches B's
+// rows, into L2 only: at 12 cycles a row, 64 rows cover a trip to L3 or DRAM. Into L1 it lost
+// the lines again where B's rows are a multiple of 4 KiB apart (fcproj's 12 KiB: every row in
+// one L1 set), and 8 or 32 rows ahead were slower (bench harness, 1 thread, B=4 T=64).
+constexpr size_t kKernelPackAheadRows = 64;
 
 // Packs B rows [k0, k0+kc) × columns [n0, n0+nc) into micro-panels of `width` columns:
 // panel j holds rows p = 0..kc, each `width` contiguous floats. Columns past N are zeros.
@@ -243,12 +252,19 @@ HWY_NOINLINE void FinishTile(D d, const float* HWY_RESTRICT sums, size_t rows, f
   }
 }
 
+// Where a packing micro-kernel reads its panel: rows of a row-major B, `stride` floats apart.
+struct PanelSource {
+  const float* row = nullptr;
+  size_t stride = 0;
+};
+
 // C[0..kRows) × [0..cols) (+)= alpha · A[0..kRows) × [0..kc) · panel, panel = kc × (2 vectors),
-// finished as `epilogue` says.
-template <size_t kRows, class D>
+// finished as `epilogue` says. With kPack the kernel also fills the panel as it goes, from
+// `source`, a row-major B (see Gemm).
+template <size_t kRows, bool kPack, class D>
 HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t k0,
-                            const float* HWY_RESTRICT panel, float alpha, float* c, size_t ldc,
-                            size_t cols, const TileEpilogue<D>& e) {
+                            float* HWY_RESTRICT panel, PanelSource source, float alpha, float* c,
+                            size_t ldc, size_t cols, const TileEpilogue<D>& e) {
   using V = decltype(hn::Zero(d));
   const size_t lanes = hn::Lanes(d);
   // Ask for what the epilogue will touch now, for writing, so it arrives while the K loop runs:
@@ -278,8 +294,20 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
       __builtin_prefetch(line + cols - 1, 1);
       ++next_row;
     }
-    const V b0 = hn::Load(d, panel + p * 2 * lanes);
-    const V b1 = hn::Load(d, panel + p * 2 * lanes + lanes);
+    V b0, b1;
+    if constexpr (kPack) {
+      const float* row = source.row + p * source.stride;
+      const float* ahead = row + kKernelPackAheadRows * source.stride;
+      __builtin_prefetch(ahead, 0, 2);  // into L2 (prefetcht1): see kKernelPackAheadRows
+      __builtin_prefetch(ahead + 2 * lanes - 1, 0, 2);
+      b0 = hn::LoadU(d, row);
+      b1 = hn::LoadU(d, row + lanes);
+      hn::Store(b0, d, panel + p * 2 * lanes);
+      hn::Store(b1, d, panel + p * 2 * lanes + lanes);
+    } else {
+      b0 = hn::Load(d, panel + p * 2 * lanes);
+      b1 = hn::Load(d, panel + p * 2 * lanes + lanes);
+    }
     for (size_t r = 0; r < kRows; ++r) {
       const V av = hn::Set(d, a(m0 + r, k0 + p));
       acc0[r] = hn::MulAdd(av, b0, acc0[r]);
@@ -309,17 +337,18 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
 
 // Calls MicroKernel<rows> for a run-time rows in [1, kMax]: one compiled kernel per row count,
 // so every loop over rows has a constant bound and the accumulators stay in registers.
-template <size_t kMax, class D>
+template <size_t kMax, bool kPack, class D>
 HWY_INLINE void DispatchRows(size_t rows, D d, size_t kc, const Strided& a, size_t m0, size_t k0,
-                             const float* HWY_RESTRICT panel, float alpha, float* c, size_t ldc,
-                             size_t cols, const TileEpilogue<D>& epilogue) {
+                             float* HWY_RESTRICT panel, PanelSource source, float alpha, float* c,
+                             size_t ldc, size_t cols, const TileEpilogue<D>& epilogue) {
   if constexpr (kMax > 1) {
     if (rows < kMax) {
-      DispatchRows<kMax - 1>(rows, d, kc, a, m0, k0, panel, alpha, c, ldc, cols, epilogue);
+      DispatchRows<kMax - 1, kPack>(rows, d, kc, a, m0, k0, panel, source, alpha, c, ldc, cols,
+                                    epilogue);
       return;
     }
   }
-  MicroKernel<kMax>(d, kc, a, m0, k0, panel, alpha, c, ldc, cols, epilogue);
+  MicroKernel<kMax, kPack>(d, kc, a, m0, k0, panel, source, alpha, c, ldc, cols, epilogue);
 }
 
 using GemmEpilogue = TileEpilogue<hn::ScalableTag<float>>;
@@ -395,7 +424,12 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
     const size_t nc = std::min(nc_max, N - n0);
     for (size_t k0 = 0; k0 < K; k0 += kc_max) {
       const size_t kc = std::min(kc_max, K - k0);
-      PackB(packed, b, k0, kc, n0, nc, N, width);
+      // A row-major B of whole panels (the weights in dinp, the activations in the weight
+      // gradient) is packed by the first strip's kernels as they read it, so its copy overlaps
+      // their FMAs; a causal product's first strip does not cover the whole depth.
+      const bool pack_in_kernel = HWY_TARGET != HWY_SCALAR && b.col_stride == 1 &&
+                                  causal.kind == Causal::kNone && nc % width == 0 && n0 + nc <= N;
+      if (!pack_in_kernel) PackB(packed, b, k0, kc, n0, nc, N, width);
       const bool first_k = k0 == 0, last_k = k0 + kc == K;
       for (size_t m0 = 0; m0 < M; m0 += kGemmRows) {
         const size_t rows = std::min(kGemmRows, M - m0);
@@ -419,14 +453,20 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
         }
         for (size_t j = 0; j < nc; j += width) {
           if (causal.kind == Causal::kColumnsAfterRow && n0 + j > last_position) break;
-          const float* panel = packed + j * kc + p_begin * width;
+          float* panel = packed + j * kc + p_begin * width;
           float* cj = c + m0 * ldc + n0 + j;
           const size_t cols = std::min(width, nc - j);
           GemmEpilogue e = epilogue.At(m0, n0 + j, ldc);
           e.overwrite = e.overwrite && first_k;
           if (!last_k) e.gelu_c = nullptr, e.adamw = nullptr;
-          DispatchRows<kGemmRows>(rows, d, p_end - std::min(p_end, p_begin), a_block, a_m0,
-                                  a_k0 + p_begin, panel, alpha, cj, ldc, cols, e);
+          const size_t depth = p_end - std::min(p_end, p_begin);
+          if (pack_in_kernel && m0 == 0) {
+            DispatchRows<kGemmRows, true>(rows, d, depth, a_block, a_m0, a_k0, panel,
+                                          {&b(k0, n0 + j), b.row_stride}, alpha, cj, ldc, cols, e);
+          } else {
+            DispatchRows<kGemmRows, false>(rows, d, depth, a_block, a_m0, a_k0 + p_begin, panel, {},
+                                           alpha, cj, ldc, cols, e);
+          }
         }
       }
     }
