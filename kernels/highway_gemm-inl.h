@@ -99,6 +99,13 @@ constexpr size_t kPackAheadColumns = 64;  // floats along a weight row: 4 cache 
 // the lines again where B's rows are a multiple of 4 KiB apart (fcproj's 12 KiB: every row in
 // one L1 set), and 8 or 32 rows ahead were slower (bench harness, 1 thread, B=4 T=64).
 constexpr size_t kKernelPackAheadRows = 64;
+// A row-major A of at least this many bytes (at T=1024 the layers' inputs and output
+// gradients; at T=64 they are 0.8-2.4 MB, which stay in cache) is asked for a strip ahead, a
+// line every few steps of each kernel: its 12 short row streams, from L3 or DRAM, were more than
+// the hardware prefetcher kept up with (B=4 T=1024, 1 thread: dinp and the forward 4-9% faster;
+// at T=64, no change either way).
+constexpr size_t kPrefetchABytes = size_t{8} << 20;
+constexpr size_t kFloatsPerLine = 16;  // a 64-byte cache line
 
 // Packs B rows [k0, k0+kc) × columns [n0, n0+nc) into micro-panels of `width` columns:
 // panel j holds rows p = 0..kc, each `width` contiguous floats. Columns past N are zeros.
@@ -258,13 +265,21 @@ struct PanelSource {
   size_t stride = 0;
 };
 
+// The next row strip of A, for a micro-kernel to ask for while its own K loop runs: lines
+// [begin, end) of its rows, counted row by row (lines_per_row a row, rows `stride` floats apart).
+struct NextStrip {
+  const float* row = nullptr;
+  size_t stride = 0, lines_per_row = 1, begin = 0, end = 0;
+};
+
 // C[0..kRows) × [0..cols) (+)= alpha · A[0..kRows) × [0..kc) · panel, panel = kc × (2 vectors),
 // finished as `epilogue` says. With kPack the kernel also fills the panel as it goes, from
 // `source`, a row-major B (see Gemm).
 template <size_t kRows, bool kPack, class D>
 HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t k0,
-                            float* HWY_RESTRICT panel, PanelSource source, float alpha, float* c,
-                            size_t ldc, size_t cols, const TileEpilogue<D>& e) {
+                            float* HWY_RESTRICT panel, PanelSource source, NextStrip next,
+                            float alpha, float* c, size_t ldc, size_t cols,
+                            const TileEpilogue<D>& e) {
   using V = decltype(hn::Zero(d));
   const size_t lanes = hn::Lanes(d);
   // Ask for what the epilogue will touch now, for writing, so it arrives while the K loop runs:
@@ -286,7 +301,13 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
   // before the loop, the fused kernel was no faster than matmul_backward + adamw_update.)
   constexpr size_t kPrefetchEvery = 4;
   size_t next_row = 0;
+  size_t next_line = next.begin;  // the next strip's lines, in the steps between AdamW's
   for (size_t p = 0; p < kc; ++p) {
+    if (next.row != nullptr && p % kPrefetchEvery == kPrefetchEvery / 2 && next_line < next.end) {
+      const size_t row = next_line / next.lines_per_row, line = next_line % next.lines_per_row;
+      __builtin_prefetch(next.row + row * next.stride + line * kFloatsPerLine);
+      ++next_line;
+    }
     if (e.adamw != nullptr && p % kPrefetchEvery == 0 && next_row < 3 * kRows) {
       float* stream = next_row < kRows ? e.param : next_row < 2 * kRows ? e.m : e.v;
       float* line = stream + (next_row % kRows) * ldc;
@@ -339,16 +360,17 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
 // so every loop over rows has a constant bound and the accumulators stay in registers.
 template <size_t kMax, bool kPack, class D>
 HWY_INLINE void DispatchRows(size_t rows, D d, size_t kc, const Strided& a, size_t m0, size_t k0,
-                             float* HWY_RESTRICT panel, PanelSource source, float alpha, float* c,
-                             size_t ldc, size_t cols, const TileEpilogue<D>& epilogue) {
+                             float* HWY_RESTRICT panel, PanelSource source, NextStrip next,
+                             float alpha, float* c, size_t ldc, size_t cols,
+                             const TileEpilogue<D>& epilogue) {
   if constexpr (kMax > 1) {
     if (rows < kMax) {
-      DispatchRows<kMax - 1, kPack>(rows, d, kc, a, m0, k0, panel, source, alpha, c, ldc, cols,
-                                    epilogue);
+      DispatchRows<kMax - 1, kPack>(rows, d, kc, a, m0, k0, panel, source, next, alpha, c, ldc,
+                                    cols, epilogue);
       return;
     }
   }
-  MicroKernel<kMax, kPack>(d, kc, a, m0, k0, panel, source, alpha, c, ldc, cols, epilogue);
+  MicroKernel<kMax, kPack>(d, kc, a, m0, k0, panel, source, next, alpha, c, ldc, cols, epilogue);
 }
 
 using GemmEpilogue = TileEpilogue<hn::ScalableTag<float>>;
@@ -420,6 +442,7 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
   float* packed = AlignedThreadScratch(kc_max * (nc_max + width) + kc_max * kGemmRows);
   float* a_strip = packed + kc_max * (nc_max + width);
   const bool pack_a = a.row_stride == 1 && a.col_stride != 1;
+  const bool prefetch_a = !pack_a && a.col_stride == 1 && M * K * sizeof(float) >= kPrefetchABytes;
   for (size_t n0 = 0; n0 < N; n0 += nc_max) {
     const size_t nc = std::min(nc_max, N - n0);
     for (size_t k0 = 0; k0 < K; k0 += kc_max) {
@@ -430,6 +453,7 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
       const bool pack_in_kernel = HWY_TARGET != HWY_SCALAR && b.col_stride == 1 &&
                                   causal.kind == Causal::kNone && nc % width == 0 && n0 + nc <= N;
       if (!pack_in_kernel) PackB(packed, b, k0, kc, n0, nc, N, width);
+      const size_t panels = (nc + width - 1) / width;
       const bool first_k = k0 == 0, last_k = k0 + kc == K;
       for (size_t m0 = 0; m0 < M; m0 += kGemmRows) {
         const size_t rows = std::min(kGemmRows, M - m0);
@@ -460,12 +484,22 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
           e.overwrite = e.overwrite && first_k;
           if (!last_k) e.gelu_c = nullptr, e.adamw = nullptr;
           const size_t depth = p_end - std::min(p_end, p_begin);
+          NextStrip next;
+          if (prefetch_a && m0 + kGemmRows < M) {  // each panel's kernel asks for its share
+            next.row = &a(m0 + kGemmRows, k0);
+            next.stride = a.row_stride;
+            next.lines_per_row = (kc + kFloatsPerLine - 1) / kFloatsPerLine;
+            const size_t lines = std::min(kGemmRows, M - m0 - kGemmRows) * next.lines_per_row;
+            next.begin = j / width * lines / panels;
+            next.end = (j / width + 1) * lines / panels;
+          }
           if (pack_in_kernel && m0 == 0) {
             DispatchRows<kGemmRows, true>(rows, d, depth, a_block, a_m0, a_k0, panel,
-                                          {&b(k0, n0 + j), b.row_stride}, alpha, cj, ldc, cols, e);
+                                          {&b(k0, n0 + j), b.row_stride}, next, alpha, cj, ldc,
+                                          cols, e);
           } else {
             DispatchRows<kGemmRows, false>(rows, d, depth, a_block, a_m0, a_k0 + p_begin, panel, {},
-                                           alpha, cj, ldc, cols, e);
+                                           next, alpha, cj, ldc, cols, e);
           }
         }
       }
