@@ -19,8 +19,8 @@
 //    Packing moves whole vectors (a transposed B through an in-register tile transpose). A
 //    row-major B is packed by the first row strip's micro-kernels as they stream it (each B
 //    vector loaded is also stored to the panel), so the copy hides under their FMAs instead of
-//    running on its own: at B=4 T=64, 1 thread, the dinp and weight-gradient GEMMs ran 2-5%
-//    faster than with a separate PackB, about half of what a panel packed for free would give.
+//    running on its own: at B=4 T=64, 1 thread, the layers' dinp and weight-gradient GEMMs ran
+//    3-8% faster than with a separate PackB (the LM head's 1-2%).
 //  - Depth: K is cut into equal blocks of at most kMaxKc = 1024 (K=768 in one, 3072 in three).
 //    Deep blocks mean fewer passes over each C tile and fewer calls; on one Zen 5 core they beat
 //    256-deep ones on every GPT-2 shape, by 2-13% (bench_kernels, 1 thread, alternated twice).

@@ -2,8 +2,10 @@
 // FMA micro-kernel, one copy per Highway target).
 //
 // Threads split the output into column blocks of 128 over all rows, so each block's packed
-// panel of B is used by every row of A (packing costs about 16/M of the FLOPs' time, 6% at
-// M = 256) and each output element is summed by one thread in a fixed order. The weight
+// panel of B is used by every row of A (the forward's transposing pack costs about 16/M of the
+// FLOPs' time, 6% at M = 256; dinp's and the weight gradient's row-major B is packed inside
+// the first row strip's kernels) and each output element is summed by one thread in a fixed
+// order. The weight
 // gradient is split into blocks of 128 output rows instead, each of which stages its slice of
 // dout transposed (TransposeDoutSlice) so the GEMM streams it.
 #undef HWY_TARGET_INCLUDE
