@@ -5,9 +5,8 @@
 // panel of B is used by every row of A (the forward's transposing pack costs about 16/M of the
 // FLOPs' time, 6% at M = 256; dinp's and the weight gradient's row-major B is packed inside
 // the first row strip's kernels) and each output element is summed by one thread in a fixed
-// order. The weight
-// gradient is split into blocks of 128 output rows instead, each of which stages its slice of
-// dout transposed (TransposeDoutSlice) so the GEMM streams it.
+// order. The weight gradient is split into blocks of output rows instead (WeightGradientRows),
+// each of which stages its slice of dout transposed (TransposeDoutSlice) so the GEMM streams it.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/matmul/matmul_highway.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
