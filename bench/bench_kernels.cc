@@ -7,6 +7,8 @@
 //   GFLOP/s or GB/s    useful FLOPs or compulsory bytes per call (kernels/kernel_costs.cc) / time
 //   flop_per_call, bytes_per_call   the two formulas, for the roofline plot
 //   roof_fraction      the roofline model's time / measured time, given --peak-gflops/--peak-gbs
+//   fma_fraction       with --paired-peak: GFLOP/s / the FMA peak measured beside every call
+//   fma_gflops         that paired FMA peak (bench/fma_peak.cc on every thread)
 //   max_rel_err        max|variant − naive in double| / max|naive in double| over every output,
 //                      on identical float inputs: speed and accuracy side by side
 // Inputs are allocated, filled and touched before timing, and one untimed call (whose outputs give
@@ -16,7 +18,10 @@
 // values grow linearly with the iteration count (a few thousand times at most), far from overflow
 // and never denormal, so the timing is unaffected and no reset sits inside the timed loop.
 #include <benchmark/benchmark.h>
+#include <omp.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -30,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/fma_peak.h"
 #include "gpt2/buffer.h"
 #include "gpt2/flags.h"
 #include "gpt2/main_guard.h"
@@ -424,10 +430,51 @@ std::vector<Shape> ShapesFor(KernelId id) {
 
 struct Roofs {
   float peak_gflops = 0, peak_gbs = 0;  // 0: not given, no roof_fraction
+  bool paired_peak = false;             // time an FMA burst after every call
 };
 
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The FMA peak measured beside the kernel: after each timed call, an untimed (for the kernel)
+// burst of register-only FMAs on every thread, about as long as the call. This machine's speed
+// drifts by 10-40% over seconds (other guests on the host); a peak from a separate run meets a
+// different spell, a burst milliseconds away meets the same one, so their ratio holds still.
+// The burst touches no memory, so the kernel's data stays in cache for its next call.
+class FmaBurst {
+ public:
+  void RunAsLongAs(double seconds) {
+    // iterations for `seconds` at the rate the last burst ran (the first is a guess at 100 GFLOP/s)
+    const double per_iteration = flops_per_iteration_ > 0 ? flops_per_iteration_ : 1024;
+    const double rate = seconds_ > 0 ? flops_ / seconds_ : 1e11;
+    const long iterations =
+        std::max(1000L, static_cast<long>(seconds * rate / per_iteration / omp_get_max_threads()));
+    double flops = 0;
+    float sink = 0;
+    const auto start = Clock::now();
+#pragma omp parallel reduction(+ : flops, sink)
+    {
+      double mine = 0;
+      sink += RunFmaLoop(iterations, &mine);
+      flops += mine;
+    }
+    seconds_ += SecondsSince(start);
+    flops_ += flops;
+    flops_per_iteration_ = flops / static_cast<double>(iterations) / omp_get_max_threads();
+    benchmark::DoNotOptimize(sink);
+  }
+  double Gflops() const { return seconds_ > 0 ? flops_ / seconds_ * 1e-9 : 0; }
+
+ private:
+  double flops_ = 0, seconds_ = 0, flops_per_iteration_ = 0;
+};
+
+// `burst` is the paired FMA peak and `call_seconds` the calls' total time (--paired-peak only).
 void SetCounters(benchmark::State& state, KernelId id, const KernelCost& cost, const Roofs& roofs,
-                 double max_rel_err) {
+                 double max_rel_err, const FmaBurst* burst, double call_seconds) {
   using benchmark::Counter;
   const double calls = static_cast<double>(state.iterations());
   if (IsComputeKernel(id)) {
@@ -443,6 +490,12 @@ void SetCounters(benchmark::State& state, KernelId id, const KernelCost& cost, c
         Counter(RooflineSeconds(cost, roofs.peak_gflops, roofs.peak_gbs) * calls, Counter::kIsRate);
   }
   if (max_rel_err >= 0) state.counters["max_rel_err"] = max_rel_err;
+  if (burst && call_seconds > 0 && burst->Gflops() > 0) {
+    state.counters["fma_gflops"] = burst->Gflops();
+    if (IsComputeKernel(id)) {
+      state.counters["fma_fraction"] = cost.flops * calls / call_seconds * 1e-9 / burst->Gflops();
+    }
+  }
 }
 
 // The benchmark being run and its buffers, kept while Google Benchmark calls it repeatedly.
@@ -459,9 +512,8 @@ using Preparer = std::function<Prepared<float>(Buffers<float>&)>;
 // per-thread scratch; when `error_shape` is given that call's outputs also give max_rel_err.
 void RegisterTimed(const std::string& name, KernelId id, Preparer prepare, const Roofs& roofs,
                    std::optional<Shape> error_shape) {
-  benchmark::RegisterBenchmark(
-      name.c_str(),
-      [=](benchmark::State& state) {
+  benchmark::internal::Benchmark* benchmark =
+      benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& state) {
         static Current current;
         if (current.name != name) {
           current = Current{};  // frees the previous benchmark's buffers first
@@ -475,14 +527,33 @@ void RegisterTimed(const std::string& name, KernelId id, Preparer prepare, const
           }
         }
         const Prepared<float>& p = current.prepared;
+        if (!roofs.paired_peak) {
+          for (auto _ : state) {
+            p.run();
+            benchmark::ClobberMemory();
+          }
+          SetCounters(state, id, p.cost, roofs, current.max_rel_err, nullptr, 0);
+          return;
+        }
+        FmaBurst burst;
+        double call_seconds = 0;
         for (auto _ : state) {
+          const auto start = Clock::now();
           p.run();
           benchmark::ClobberMemory();
+          const double seconds = SecondsSince(start);
+          state.SetIterationTime(seconds);
+          call_seconds += seconds;
+          burst.RunAsLongAs(seconds);
         }
-        SetCounters(state, id, p.cost, roofs, current.max_rel_err);
-      })
-      ->UseRealTime()
-      ->Unit(benchmark::kMillisecond);
+        SetCounters(state, id, p.cost, roofs, current.max_rel_err, &burst, call_seconds);
+      });
+  benchmark->Unit(benchmark::kMillisecond);
+  if (roofs.paired_peak) {
+    benchmark->UseManualTime();  // the calls alone, not the bursts between them
+  } else {
+    benchmark->UseRealTime();
+  }
 }
 
 #if GPT2_HAVE_OPENBLAS
@@ -543,6 +614,10 @@ int Run(int argc, char** argv) {
           "  --peak-gflops X      the machine's peak GFLOP/s at these threads (bench_roofs)\n"
           "  --peak-gbs X         its memory bandwidth in GB/s (bench_roofs' DRAM triad);\n"
           "                       with both, each entry reports roof_fraction\n"
+          "  --paired-peak        after every timed call, run an FMA burst as long as the call\n"
+          "                       and report fma_fraction = GFLOP/s / that paired FMA peak:\n"
+          "                       the peak is met in the same spell of a noisy machine as the\n"
+          "                       kernel (the bursts double the run time; they are not timed)\n"
           "  --skip-errors        do not measure max_rel_err (saves the double references)\n");
       return 0;
     }
@@ -555,6 +630,7 @@ int Run(int argc, char** argv) {
   AddRunFlags(flags, &options);
   flags.Float("--peak-gflops", &roofs.peak_gflops, "peak GFLOP/s (bench_roofs)");
   flags.Float("--peak-gbs", &roofs.peak_gbs, "memory bandwidth, GB/s (bench_roofs)");
+  flags.Bool("--paired-peak", &roofs.paired_peak, "time an FMA burst beside every call");
   flags.Bool("--skip-errors", &skip_errors, "do not measure max_rel_err");
   if (!flags.Parse(argc, argv)) return 0;
   if (roofs.peak_gflops < 0 || roofs.peak_gbs < 0 ||
