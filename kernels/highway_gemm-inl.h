@@ -185,25 +185,84 @@ inline void PackB(float* packed, const Strided& b, size_t k0, size_t kc, size_t 
 //    L1 (GeluVector, kernels/highway_gelu-inl.h);
 //  - with adamw (the last K block only), C is a weight gradient that is never kept: the tile's
 //    parameters and moments (param, m, v, laid out as C) take an AdamW step from C + S while it
-//    is in L1, and C is left zero (written only if earlier K blocks left sums there).
+//    is in L1, and C is left zero (written only if earlier K blocks left sums there);
+//  - with transposed, C (and gelu_c) are stored transposed, C(m, n) at c[n·ldc + m], and bias
+//    holds one value per row of C: the forward computed as outᵀ = weight · inpᵀ (no AdamW).
 template <class D>
 struct TileEpilogue {
-  bool overwrite = false;
+  bool overwrite = false, transposed = false;
   const float* bias = nullptr;
   float* gelu_c = nullptr;
   const AdamwVectors<D>* adamw = nullptr;
   float *param = nullptr, *m = nullptr, *v = nullptr;
 
-  // This epilogue for the tile at offset (row, col) of C, whose row stride is ldc.
+  // Where C(row, col) is stored, for a C whose stored rows are ldc floats apart.
+  size_t Offset(size_t row, size_t col, size_t ldc) const {
+    return transposed ? col * ldc + row : row * ldc + col;
+  }
+  // This epilogue for the tile at (row, col) of C.
   TileEpilogue At(size_t row, size_t col, size_t ldc) const {
     TileEpilogue e = *this;
-    const size_t offset = row * ldc + col;
-    if (bias) e.bias += col;
+    const size_t offset = Offset(row, col, ldc);
+    if (bias) e.bias += transposed ? row : col;
     if (gelu_c) e.gelu_c += offset;
     if (adamw) e.param += offset, e.m += offset, e.v += offset;
     return e;
   }
 };
+
+// Finishes a tile of a transposed C (TileEpilogue::transposed) from its spilled sums, rows ×
+// (2 vectors): row r of the sums is column r of what is stored. On AVX2 and AVX-512 each
+// vector-square block is turned in registers (TransposeTile), so every stored row of the tile
+// is one masked vector of `rows` values, with the bias (one per C row) added as a vector; the
+// tile's 2·lanes stored rows cost two transposes, against its K loop's 2·rows·kc FMAs.
+// Other targets (whose masked loads may read past the mask) gather each stored row through a
+// small aligned buffer instead.
+template <class D>
+HWY_INLINE void FinishTransposedTile(D d, const float* HWY_RESTRICT sums, size_t rows, float alpha,
+                                     float* c, size_t ldc, size_t cols, const TileEpilogue<D>& e) {
+  using V = decltype(hn::Zero(d));
+  const size_t lanes = hn::Lanes(d);
+  const V valpha = hn::Set(d, alpha);
+#if HWY_TARGET <= HWY_AVX2  // masked loads and stores touch only the masked lanes
+  constexpr size_t kLanes = hn::MaxLanes(hn::ScalableTag<float>());
+  static_assert(kGemmRows <= kLanes, "a tile's rows fit one vector of C's storage");
+  const auto valid = hn::FirstN(d, rows);
+  const V bias = e.overwrite && e.bias ? hn::MaskedLoad(valid, d, e.bias) : hn::Zero(d);
+  for (size_t half = 0; half * lanes < cols; ++half) {
+    V tile[kLanes];
+    for (size_t r = 0; r < kLanes; ++r) {
+      tile[r] = r < rows ? hn::Load(d, sums + r * 2 * lanes + half * lanes) : hn::Zero(d);
+    }
+    TransposeTile<kLanes>(d, tile);
+    for (size_t q = 0; q < lanes && half * lanes + q < cols; ++q) {
+      const size_t at = (half * lanes + q) * ldc;
+      const V old = e.overwrite ? bias : hn::MaskedLoad(valid, d, c + at);
+      const V sum = hn::MulAdd(valpha, tile[q], old);
+      hn::BlendedStore(sum, valid, d, c + at);
+      if (e.gelu_c != nullptr) hn::BlendedStore(GeluVector(d, sum), valid, d, e.gelu_c + at);
+    }
+  }
+#else
+  constexpr size_t kPadded = (kGemmRows + hn::MaxLanes(d) - 1) / hn::MaxLanes(d) * hn::MaxLanes(d);
+  HWY_ALIGN float column[kPadded] = {};
+  for (size_t j = 0; j < cols; ++j) {
+    float* out = c + j * ldc;
+    for (size_t r = 0; r < rows; ++r) {
+      const float old = e.overwrite ? (e.bias ? e.bias[r] : 0.0f) : out[r];
+      column[r] = old + alpha * sums[r * 2 * lanes + j];
+    }
+    std::copy_n(column, rows, out);
+    if (e.gelu_c != nullptr) {  // the same vector formula as every other GELU
+      for (size_t r = 0; r < kPadded; r += lanes) {
+        hn::Store(GeluVector(d, hn::Load(d, column + r)), d, column + r);
+      }
+      std::copy_n(column, rows, e.gelu_c + j * ldc);
+    }
+  }
+  (void)valpha;
+#endif
+}
 
 // Finishes a tile whose sums (alpha not yet applied) were spilled to `sums`, rows × (2
 // vectors): the right-edge tiles (only the valid columns of C, bias and gelu_c are touched) and
@@ -214,6 +273,10 @@ struct TileEpilogue {
 template <class D>
 HWY_NOINLINE void FinishTile(D d, const float* HWY_RESTRICT sums, size_t rows, float alpha,
                              float* c, size_t ldc, size_t cols, const TileEpilogue<D>& e) {
+  if (e.transposed) {
+    FinishTransposedTile(d, sums, rows, alpha, c, ldc, cols, e);
+    return;
+  }
   const size_t lanes = hn::Lanes(d);
   HWY_ALIGN float row_sums[2 * hn::MaxLanes(d)] = {};
   if (cols == 2 * lanes && e.adamw != nullptr) {  // the weight gradient's tiles, in vectors
@@ -287,7 +350,12 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
   // and a demand miss after the loop stalled every tile: prefetching the C tile took highway's
   // matmul_backward in a d12 T=64 step at 1 thread from about 620 to 560 ms (bench_step's
   // breakdown, alternated 3 times). An AdamW epilogue's streams are asked for in the K loop.
-  if (!(e.adamw && e.overwrite)) {
+  if (e.transposed) {  // cols stored rows of kRows floats
+    for (size_t j = 0; j < cols; ++j) {
+      __builtin_prefetch(c + j * ldc, 1);
+      __builtin_prefetch(c + j * ldc + kRows - 1, 1);
+    }
+  } else if (!(e.adamw && e.overwrite)) {
     for (size_t r = 0; r < kRows; ++r) {
       __builtin_prefetch(c + r * ldc, 1);
       __builtin_prefetch(c + r * ldc + cols - 1, 1);
@@ -335,7 +403,7 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
       acc1[r] = hn::MulAdd(av, b1, acc1[r]);
     }
   }
-  if (cols == 2 * lanes && e.adamw == nullptr && e.gelu_c == nullptr) {
+  if (cols == 2 * lanes && e.adamw == nullptr && e.gelu_c == nullptr && !e.transposed) {
     const V valpha = hn::Set(d, alpha);
     const V bias0 = e.bias ? hn::LoadU(d, e.bias) : hn::Zero(d);
     const V bias1 = e.bias ? hn::LoadU(d, e.bias + lanes) : hn::Zero(d);
@@ -385,6 +453,15 @@ inline GemmEpilogue OverwriteEpilogue(const float* bias = nullptr, float* gelu_c
   return e;
 }
 
+// The same, with C and gelu_c stored transposed (c[n·ldc + m] = C(m, n)) and bias M values,
+// one per row of C.
+inline GemmEpilogue TransposedOverwriteEpilogue(const float* bias = nullptr,
+                                                float* gelu_c = nullptr) {
+  GemmEpilogue e = OverwriteEpilogue(bias, gelu_c);
+  e.transposed = true;
+  return e;
+}
+
 // C = alpha · A · B is a weight gradient that is never stored: param, m and v take an AdamW
 // step from it instead. C must be zero on entry, or with c_has_sums holds part of the gradient
 // (the step is then taken from C + alpha · A · B); it is zero on return.
@@ -423,6 +500,17 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
   const hn::ScalableTag<float> d;
   const size_t width = 2 * hn::Lanes(d);
   const size_t nc_max = std::max(width, kNc / width * width);
+  if (K == 0 && epilogue.transposed) {  // C = bias, element by element (no AdamW here)
+    for (size_t m = 0; m < M; ++m) {
+      for (size_t n = 0; n < N; ++n) {
+        const GemmEpilogue e = epilogue.At(m, n, ldc);
+        float* cell = c + epilogue.Offset(m, n, ldc);
+        if (e.overwrite) *cell = e.bias ? *e.bias : 0.0f;
+        if (e.gelu_c != nullptr) GeluSpan(e.gelu_c, cell, 1);
+      }
+    }
+    return;
+  }
   if (K == 0) {  // no K block to write C or apply the epilogue
     for (size_t m = 0; m < M; ++m) {
       const GemmEpilogue e = epilogue.At(m, 0, ldc);
@@ -442,7 +530,10 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
   float* packed = AlignedThreadScratch(kc_max * (nc_max + width) + kc_max * kGemmRows);
   float* a_strip = packed + kc_max * (nc_max + width);
   const bool pack_a = a.row_stride == 1 && a.col_stride != 1;
-  const bool prefetch_a = !pack_a && a.col_stride == 1 && M * K * sizeof(float) >= kPrefetchABytes;
+  // A transposed forward's A is the weight, which a training step brings from memory whatever
+  // its size (see kPrefetchABytes).
+  const bool prefetch_a = !pack_a && a.col_stride == 1 &&
+                          (M * K * sizeof(float) >= kPrefetchABytes || epilogue.transposed);
   for (size_t n0 = 0; n0 < N; n0 += nc_max) {
     const size_t nc = std::min(nc_max, N - n0);
     for (size_t k0 = 0; k0 < K; k0 += kc_max) {
@@ -478,7 +569,7 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
         for (size_t j = 0; j < nc; j += width) {
           if (causal.kind == Causal::kColumnsAfterRow && n0 + j > last_position) break;
           float* panel = packed + j * kc + p_begin * width;
-          float* cj = c + m0 * ldc + n0 + j;
+          float* cj = c + epilogue.Offset(m0, n0 + j, ldc);
           const size_t cols = std::min(width, nc - j);
           GemmEpilogue e = epilogue.At(m0, n0 + j, ldc);
           e.overwrite = e.overwrite && first_k;

@@ -281,16 +281,20 @@ TEST_P(MatmulFamilyTest, BackwardComputesOnlyTheProductsAskedFor) {
 }
 
 // GPT-2 124M's four matmul roles and its LM head (768 → Vp = 50304) at small B·T, then shapes
-// that are not multiples of any vector width, register block or cache block.
+// that are not multiples of any vector width, register block or cache block. The last two are
+// forwards that the highway family turns around (outᵀ = weight · inpᵀ: OC > B·T ≥ 64), with
+// two K blocks (C = 1100), a weight of 16 strips and a row, and B·T = 97, whose last panel has
+// one valid column.
 const MatmulShape kMatmulShapes[] = {
-    {"qkv", 2, 8, 768, 2304},     {"attproj", 2, 8, 768, 768},
-    {"fc", 2, 8, 768, 3072},      {"fcproj", 2, 8, 3072, 768},
-    {"lmhead", 1, 4, 768, 50304}, {"one", 1, 1, 1, 1},
-    {"C3_OC5_T1", 1, 1, 3, 5},    {"C15_OC17", 1, 7, 15, 17},
-    {"C16_OC131", 3, 3, 16, 131}, {"C17_OC9", 1, 9, 17, 9},
-    {"C33_OC257", 2, 5, 33, 257}, {"C65_OC65", 7, 1, 65, 65},
-    {"C67_OC131", 1, 9, 67, 131}, {"C300_OC260", 3, 23, 300, 260},
-    {"BT1100", 2, 550, 35, 37},   {"BT1024_OC400", 1, 1024, 20, 400}};
+    {"qkv", 2, 8, 768, 2304},      {"attproj", 2, 8, 768, 768},
+    {"fc", 2, 8, 768, 3072},       {"fcproj", 2, 8, 3072, 768},
+    {"lmhead", 1, 4, 768, 50304},  {"one", 1, 1, 1, 1},
+    {"C3_OC5_T1", 1, 1, 3, 5},     {"C15_OC17", 1, 7, 15, 17},
+    {"C16_OC131", 3, 3, 16, 131},  {"C17_OC9", 1, 9, 17, 9},
+    {"C33_OC257", 2, 5, 33, 257},  {"C65_OC65", 7, 1, 65, 65},
+    {"C67_OC131", 1, 9, 67, 131},  {"C300_OC260", 3, 23, 300, 260},
+    {"BT1100", 2, 550, 35, 37},    {"BT1024_OC400", 1, 1024, 20, 400},
+    {"BT64_K2", 2, 32, 1100, 193}, {"BT97_OC2305", 1, 97, 40, 2305}};
 
 std::string MatmulName(const ::testing::TestParamInfo<MatmulParam>& info) {
   return std::get<0>(info.param) + "_" + std::get<1>(info.param).name + "_threads" +

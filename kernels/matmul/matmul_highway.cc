@@ -2,14 +2,17 @@
 // FMA micro-kernel, one copy per Highway target).
 //
 // Threads split the output into column blocks of 128 over all rows, so each block's packed
-// panel of B is used by every row of A (the forward's transposing pack costs about 16/M of the
-// FLOPs' time, 6% at M = 256; dinp's and the weight gradient's row-major B is packed inside
-// the first row strip's kernels) and each output element is summed by one thread in a fixed
-// order. The weight gradient is split into blocks of output rows instead (WeightGradientRows),
-// each of which stages its slice of dout transposed (TransposeDoutSlice) so the GEMM streams it.
+// panel of B is used by every row of A (dinp's and the weight gradient's row-major B is packed
+// inside the first row strip's kernels; a forward whose weight has more rows than inp is turned
+// around, outᵀ = weight · inpᵀ, so that the packed operand is the smaller one) and each output
+// element is summed by one thread in a fixed order. The weight gradient is split into blocks of
+// output rows instead (WeightGradientRows), each of which stages its slice of dout transposed
+// (TransposeDoutSlice) so the GEMM streams it.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/matmul/matmul_highway.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
+
+#include <omp.h>
 
 #include "hwy/highway.h"
 #include "kernels/highway_gemm-inl.h"
@@ -73,12 +76,41 @@ void TransposeDoutSlice(float* dout_t, const float* dout, int M, int OC, int o0,
   }
 }
 
+// Whether the forward computes outᵀ = weight · inpᵀ (see MatmulForwardEpilogue): when the
+// weight has more rows than the batch has positions, and enough positions to fill two panels.
+bool ForwardTransposed(int M, int C, int OC) { return C > 0 && M >= 64 && OC > M; }
+
 // out (B·T, OC) = inp (B·T, C) · weightᵀ + bias: B(p, n) = weight[n·C + p]. With gelu_out,
 // also gelu_out = gelu(out), in the GEMM's epilogue: each tile is activated while it is in L1,
 // so the pre-activation is never read back.
+//
+// The GEMM packs its B, and packing a weightᵀ is a transpose, from memory in a training step,
+// that no FMA overlaps (at B=4 T=64, 1 thread, 10% of each layer's forward). So when the
+// weight has more rows than inp (ForwardTransposed), the product is turned around:
+// outᵀ = weight · inpᵀ, with the weight as the GEMM's A, read in place by the micro-kernels as
+// their FMAs run, and inpᵀ the packed B, a transpose of the smaller operand (the LM head's
+// is 1/196 of its weight), out written through TransposedOverwriteEpilogue. Each thread takes
+// a contiguous share of the weight's rows, whole register strips, and packs inpᵀ for itself.
+// Both ways every output is the same sum in the same order, so they agree bit for bit.
 void MatmulForwardEpilogue(float* out, float* gelu_out, const float* inp, const float* weight,
                            const float* bias, int B, int T, int C, int OC) {
   const int M = B * T;
+  if (ForwardTransposed(M, C, OC)) {
+#pragma omp parallel
+    {
+      const int threads = omp_get_num_threads(), thread = omp_get_thread_num();
+      const int strips = Blocks(OC, static_cast<int>(kGemmRows));
+      const int o0 = std::min(OC, strips * thread / threads * static_cast<int>(kGemmRows));
+      const int o1 = std::min(OC, strips * (thread + 1) / threads * static_cast<int>(kGemmRows));
+      if (o1 > o0) {
+        Gemm(o1 - o0, M, C, 1.0f, {weight + static_cast<size_t>(o0) * C, static_cast<size_t>(C), 1},
+             {inp, 1, static_cast<size_t>(C)}, out + o0, OC,
+             TransposedOverwriteEpilogue(bias ? bias + o0 : nullptr,
+                                         gelu_out ? gelu_out + o0 : nullptr));
+      }
+    }
+    return;
+  }
 #pragma omp parallel for schedule(static)
   for (int nb = 0; nb < Blocks(OC, kBlockCols); ++nb) {
     const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, OC - n0);
