@@ -281,10 +281,10 @@ TEST_P(MatmulFamilyTest, BackwardComputesOnlyTheProductsAskedFor) {
 }
 
 // GPT-2 124M's four matmul roles and its LM head (768 → Vp = 50304) at small B·T, then shapes
-// that are not multiples of any vector width, register block or cache block. The last two are
-// forwards that the highway family turns around (outᵀ = weight · inpᵀ: OC > B·T ≥ 64), with
-// two K blocks (C = 1100), a weight of 16 strips and a row, and B·T = 97, whose last panel has
-// one valid column.
+// that are not multiples of any vector width, register block or cache block. The highway
+// family turns a forward around (outᵀ = weight · inpᵀ) where OC > B·T and 16 ≤ B·T ≤ 384, as
+// for the four roles above; the last two shapes add two K blocks (C = 1100), a weight of 16
+// strips and a row, and B·T = 97, whose last panel has one valid column.
 const MatmulShape kMatmulShapes[] = {
     {"qkv", 2, 8, 768, 2304},      {"attproj", 2, 8, 768, 768},
     {"fc", 2, 8, 768, 3072},       {"fcproj", 2, 8, 3072, 768},
