@@ -300,6 +300,24 @@ HWY_NOINLINE void FinishTile(D d, const float* HWY_RESTRICT sums, size_t rows, f
     }
     return;
   }
+  if (cols == 2 * lanes && e.gelu_c != nullptr) {  // the GELU epilogue's whole tiles, in vectors
+    using V = decltype(hn::Zero(d));
+    const V valpha = hn::Set(d, alpha);
+    const V bias0 = e.overwrite && e.bias ? hn::LoadU(d, e.bias) : hn::Zero(d);
+    const V bias1 = e.overwrite && e.bias ? hn::LoadU(d, e.bias + lanes) : hn::Zero(d);
+    for (size_t r = 0; r < rows; ++r) {
+      float* out = c + r * ldc;
+      const V old0 = e.overwrite ? bias0 : hn::LoadU(d, out);
+      const V old1 = e.overwrite ? bias1 : hn::LoadU(d, out + lanes);
+      const V sum0 = hn::MulAdd(valpha, hn::Load(d, sums + r * 2 * lanes), old0);
+      const V sum1 = hn::MulAdd(valpha, hn::Load(d, sums + r * 2 * lanes + lanes), old1);
+      hn::StoreU(sum0, d, out);
+      hn::StoreU(sum1, d, out + lanes);
+      hn::StoreU(GeluVector(d, sum0), d, e.gelu_c + r * ldc);
+      hn::StoreU(GeluVector(d, sum1), d, e.gelu_c + r * ldc + lanes);
+    }
+    return;
+  }
   for (size_t r = 0; r < rows; ++r) {
     float* out = c + r * ldc;
     for (size_t j = 0; j < cols; ++j) {
