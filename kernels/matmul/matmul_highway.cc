@@ -81,8 +81,8 @@ void TransposeDoutSlice(float* dout_t, const float* dout, int M, int OC, int o0,
 // once per 128 rows of inp, so at B·T = 1024 the layers' qkv and fc and the LM head ran 1-3%
 // slower, at 512 level; below 16 rows the product streams the weight from memory either way,
 // and the packing path did that faster. Measured with every weight of a d12 step cold (a
-// harness calling the forward on each layer in turn, the two ways interleaved, 1 thread):
-// B·T = 16 1-35% faster, 32 27-38%, 128 13-17%, 256 4-6%, 384 1-2%.
+// harness calling the forward on each layer in turn, the two ways interleaved, 1 thread), the
+// time saved: B·T = 16 1-26%, 32 23-39%, 128 12-15%, 256 4-5%, 384 0-2%.
 bool ForwardTransposed(int M, int C, int OC) { return C > 0 && M >= 16 && M <= 384 && OC > M; }
 
 // out (B·T, OC) = inp (B·T, C) · weightᵀ + bias: B(p, n) = weight[n·C + p]. With gelu_out,
