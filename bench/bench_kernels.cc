@@ -453,14 +453,8 @@ class FmaBurst {
     const long iterations =
         std::max(1000L, static_cast<long>(seconds * rate / per_iteration / omp_get_max_threads()));
     double flops = 0;
-    float sink = 0;
     const auto start = Clock::now();
-#pragma omp parallel reduction(+ : flops, sink)
-    {
-      double mine = 0;
-      sink += RunFmaLoop(iterations, &mine);
-      flops += mine;
-    }
+    const float sink = RunFmaLoopOnAllThreads(iterations, &flops);
     seconds_ += SecondsSince(start);
     flops_ += flops;
     flops_per_iteration_ = flops / static_cast<double>(iterations) / omp_get_max_threads();
