@@ -25,7 +25,10 @@
 //    Deep blocks mean fewer passes over each C tile and fewer calls; on one Zen 5 core they beat
 //    256-deep ones on every GPT-2 shape, by 2-13% (bench_kernels, 1 thread, alternated twice).
 //  - Memory: software prefetches cover what a training step brings from DRAM, the C tile (asked
-//    for before its K loop) and the weights being packed (a few lines ahead of each stream).
+//    for before its K loop), the weights being packed (a few lines ahead of each stream) and a
+//    large or weight A (the next row strip, through each kernel's K loop).
+//  - C may be stored transposed (TileEpilogue::transposed), for a forward turned around as
+//    outᵀ = weight · inpᵀ (matmul_highway.cc); each tile is turned in registers as it is stored.
 //  - A transposed A (column stride > 1, row stride 1: attention's probabilitiesᵀ and score
 //    gradientsᵀ in its backward) would make the kernel step K by a whole row of the matrix,
 //    touching a new line per step, so its strip is copied first into kRows-wide contiguous rows;
