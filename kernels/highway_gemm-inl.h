@@ -224,10 +224,10 @@ struct TileEpilogue {
 template <class D>
 HWY_INLINE void FinishTransposedTile(D d, const float* HWY_RESTRICT sums, size_t rows, float alpha,
                                      float* c, size_t ldc, size_t cols, const TileEpilogue<D>& e) {
-  using V = decltype(hn::Zero(d));
   const size_t lanes = hn::Lanes(d);
-  const V valpha = hn::Set(d, alpha);
 #if HWY_TARGET <= HWY_AVX2  // masked loads and stores touch only the masked lanes
+  using V = decltype(hn::Zero(d));
+  const V valpha = hn::Set(d, alpha);
   constexpr size_t kLanes = hn::MaxLanes(hn::ScalableTag<float>());
   static_assert(kGemmRows <= kLanes, "a tile's rows fit one vector of C's storage");
   const auto valid = hn::FirstN(d, rows);
@@ -263,7 +263,6 @@ HWY_INLINE void FinishTransposedTile(D d, const float* HWY_RESTRICT sums, size_t
       std::copy_n(column, rows, e.gelu_c + j * ldc);
     }
   }
-  (void)valpha;
 #endif
 }
 
