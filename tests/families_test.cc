@@ -260,24 +260,32 @@ TEST_P(MatmulFamilyTest, AdamwEpilogueEqualsBackwardThenAdamw) {
   }
 }
 
-// A null dinp or dweight skips that product and leaves the other as the full call makes it, bit
-// for bit (the model takes the tied LM head's two products at different points of the backward).
+// Null pointers skip those products and leave the others as the full call makes them, bit for
+// bit (the model takes the tied LM head's two products at different points of the backward;
+// highway sums dbias inside its weight gradient when both are asked for, alone in a pass of its
+// own).
 TEST_P(MatmulFamilyTest, BackwardComputesOnlyTheProductsAskedFor) {
   if (table().matmul_backward == nullptr) GTEST_SKIP() << "family has no matmul_backward";
   const auto [name, B, T, C, OC] = shape();
   const size_t BT = static_cast<size_t>(B) * T, W = static_cast<size_t>(OC) * C;
   const Guarded dout(BT * OC, 1), inp(BT * C, 2), weight(W, 3), dinp0(BT * C, 4), dweight0(W, 5);
-  Guarded dinp = dinp0, dweight = dweight0, dbias(OC, 6);
+  const Guarded dbias0(OC, 6);
+  Guarded dinp = dinp0, dweight = dweight0, dbias = dbias0;
   table().matmul_backward(dinp.data(), dweight.data(), dbias.data(), dout.data(), inp.data(),
                           weight.data(), B, T, C, OC);
-  Guarded only_dinp = dinp0, only_dweight = dweight0;
+  Guarded only_dinp = dinp0, only_dweight = dweight0, only_dbias = dbias0;
   table().matmul_backward(only_dinp.data(), nullptr, nullptr, dout.data(), inp.data(),
                           weight.data(), B, T, C, OC);
   table().matmul_backward(nullptr, only_dweight.data(), nullptr, dout.data(), inp.data(),
                           weight.data(), B, T, C, OC);
-  EXPECT_TRUE(only_dinp.CanariesIntact() && only_dweight.CanariesIntact()) << "wrote past the end";
+  table().matmul_backward(nullptr, nullptr, only_dbias.data(), dout.data(), inp.data(),
+                          weight.data(), B, T, C, OC);
+  EXPECT_TRUE(only_dinp.CanariesIntact() && only_dweight.CanariesIntact() &&
+              only_dbias.CanariesIntact())
+      << "wrote past the end";
   EXPECT_EQ(only_dinp.AsDouble(), dinp.AsDouble()) << "dinp";
   EXPECT_EQ(only_dweight.AsDouble(), dweight.AsDouble()) << "dweight";
+  EXPECT_EQ(only_dbias.AsDouble(), dbias.AsDouble()) << "dbias";
 }
 
 // GPT-2 124M's four matmul roles and its LM head (768 → Vp = 50304) at small B·T, then shapes

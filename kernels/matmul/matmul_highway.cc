@@ -36,43 +36,58 @@ int Blocks(int n, int block) { return (n + block - 1) / block; }
 int WeightGradientRows(int M) { return M >= 1024 ? 384 : 128; }
 
 // dout_t (rows × M, rows ld floats apart) = the rows × M block of doutᵀ starting at output o0:
-// dout_t[r·ld + m] = dout[m·OC + o0 + r]. Whole vector tiles go through the in-register
-// transpose; the edges element by element.
+// dout_t[r·ld + m] = dout[m·OC + o0 + r]. With dbias, also dbias[o0 + r] += Σ_m dout_t[r, m],
+// each summed from zero in the order of m, as AccumulateBiasGradient sums it (so to the same
+// float), while the values are in registers: the bias gradient then costs no pass over dout
+// of its own (at B=4 T=1024, 1 thread, after dinp as in a step: that pass took 0.5-2.5 ms a
+// call, the transposes with the sums at most 0.6 ms longer; timed inside the call, medians of 9).
+// Whole vector tiles go through the in-register transpose; the edges element by element.
 //
 // One band of kLanes rows of dout_t is written at a time, down the whole of M: its stores then
 // run along kLanes lines in sequence, which the hardware prefetcher follows, where sweeping all
 // the block's rows at each m wrote to one line in each of `rows` places, each a miss (at B=4
 // T=1024, 1 thread, transposing the qkv slices took 2.0-3.0 ms instead of 3.7-4.1, fcproj's
 // 0.5-0.6 instead of 1.2-1.9; three alternations).
-void TransposeDoutSlice(float* dout_t, const float* dout, int M, int OC, int o0, int rows, int ld) {
+void TransposeDoutSlice(float* dout_t, float* dbias, const float* dout, int M, int OC, int o0,
+                        int rows, int ld) {
+  const auto at = [&](int m, int r) { return dout + static_cast<size_t>(m) * OC + o0 + r; };
   int r0 = 0;
 #if HWY_TARGET != HWY_SCALAR  // one-lane vectors have nothing to transpose
   const hn::ScalableTag<float> d;
   using V = decltype(hn::Zero(d));
   constexpr int kLanes = static_cast<int>(hn::MaxLanes(hn::ScalableTag<float>()));
   for (; r0 + kLanes <= rows; r0 += kLanes) {
+    V sum = hn::Zero(d);  // lane q: Σ_m dout[m, o0 + r0 + q]
     int m0 = 0;
     for (; m0 + kLanes <= M; m0 += kLanes) {
+      float* band = dout_t + static_cast<size_t>(r0) * ld + m0;
       V tile[kLanes];
       for (int i = 0; i < kLanes; ++i) {
-        tile[i] = hn::LoadU(d, dout + static_cast<size_t>(m0 + i) * OC + o0 + r0);
+        tile[i] = hn::LoadU(d, at(m0 + i, r0));
+        if (dbias != nullptr) sum = hn::Add(sum, tile[i]);
       }
       TransposeTile<kLanes>(d, tile);
-      for (int q = 0; q < kLanes; ++q) {
-        hn::StoreU(tile[q], d, dout_t + static_cast<size_t>(r0 + q) * ld + m0);
-      }
+      for (int q = 0; q < kLanes; ++q) hn::StoreU(tile[q], d, band + static_cast<size_t>(q) * ld);
     }
-    for (int r = r0; r < r0 + kLanes; ++r) {
+    HWY_ALIGN float sums[kLanes];
+    hn::Store(sum, d, sums);
+    for (int q = 0; q < kLanes; ++q) {
+      const int r = r0 + q;
       for (int m = m0; m < M; ++m) {
-        dout_t[static_cast<size_t>(r) * ld + m] = dout[static_cast<size_t>(m) * OC + o0 + r];
+        dout_t[static_cast<size_t>(r) * ld + m] = *at(m, r);
+        sums[q] += *at(m, r);
       }
+      if (dbias != nullptr) dbias[o0 + r] += sums[q];
     }
   }
 #endif
   for (int r = r0; r < rows; ++r) {
+    float sum = 0.0f;
     for (int m = 0; m < M; ++m) {
-      dout_t[static_cast<size_t>(r) * ld + m] = dout[static_cast<size_t>(m) * OC + o0 + r];
+      dout_t[static_cast<size_t>(r) * ld + m] = *at(m, r);
+      sum += *at(m, r);
     }
+    if (dbias != nullptr) dbias[o0 + r] += sum;
   }
 }
 
@@ -156,23 +171,24 @@ void InputGradient(float* dinp, const float* dout, const float* weight, int M, i
 
 // dweight (OC, C) += doutᵀ · inp (M, C), or with adamw and its step the weight and its moments
 // take an AdamW step from that gradient in the GEMM's epilogue instead (from dweight + doutᵀ · inp
-// with grad_has_sums, else dweight must be zero; it is zero on return).
+// with grad_has_sums, else dweight must be zero; it is zero on return). With dbias, also
+// dbias += Σ_m dout (summed as the slices are transposed).
 //
 // Read in place, doutᵀ is a column walk down dout (one 48-byte run per row of B·T, rows OC
 // floats apart), which the hardware prefetcher does not follow: at T=1024 those reads came from
-// L3 and left the weight gradient at 64-70% of the FMA peak. Each block of 128 outputs
-// therefore copies its slice of dout transposed first (a 1/(2C) share of the FLOPs' time), then
-// runs the GEMM on contiguous rows for every column block of C.
-void WeightGradient(float* dweight, const float* dout, const float* inp, int M, int C, int OC,
-                    const AdamwTensor* adamw, const AdamwVectors<hn::ScalableTag<float>>* step,
-                    bool grad_has_sums) {
+// L3 and left the weight gradient at 64-70% of the FMA peak. Each block of outputs
+// (WeightGradientRows) therefore copies its slice of dout transposed first (a 1/(2C) share of
+// the FLOPs' time), then runs the GEMM on contiguous rows for every column block of C.
+void WeightGradient(float* dweight, float* dbias, const float* dout, const float* inp, int M, int C,
+                    int OC, const AdamwTensor* adamw,
+                    const AdamwVectors<hn::ScalableTag<float>>* step, bool grad_has_sums) {
   const int block_rows = WeightGradientRows(M);
 #pragma omp parallel for schedule(static)
   for (int ob = 0; ob < Blocks(OC, block_rows); ++ob) {
     const int o0 = ob * block_rows, rows = std::min(block_rows, OC - o0);
     const int ld = SliceStride(M);
     float* dout_t = AlignedThreadScratch(static_cast<size_t>(rows) * ld, kCallerScratch);
-    TransposeDoutSlice(dout_t, dout, M, OC, o0, rows, ld);
+    TransposeDoutSlice(dout_t, dbias, dout, M, OC, o0, rows, ld);
     for (int nb = 0; nb < Blocks(C, kBlockCols); ++nb) {
       const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, C - n0);
       const size_t offset = static_cast<size_t>(o0) * C + n0;
@@ -191,8 +207,11 @@ void MatmulBackward(float* dinp, float* dweight, float* dbias, const float* dout
                     const float* weight, int B, int T, int C, int OC) {
   const int M = B * T;
   if (dinp != nullptr) InputGradient(dinp, dout, weight, M, C, OC);
-  if (dweight != nullptr) WeightGradient(dweight, dout, inp, M, C, OC, nullptr, nullptr, false);
-  if (dbias != nullptr) AccumulateBiasGradient(dbias, dout, M, OC);
+  if (dweight != nullptr) {
+    WeightGradient(dweight, dbias, dout, inp, M, C, OC, nullptr, nullptr, false);
+  } else if (dbias != nullptr) {
+    AccumulateBiasGradient(dbias, dout, M, OC);
+  }
 }
 
 // MatmulBackward with the weight's AdamW step in the weight-gradient GEMM's epilogue: each
@@ -200,7 +219,7 @@ void MatmulBackward(float* dinp, float* dweight, float* dbias, const float* dout
 // layer weights' gradients are never written to memory, nor read back and zeroed by
 // adamw_update (0.3 GB each way at d12), and AdamW's streams of parameters and moments are
 // prefetched while the tile's FMAs run, where the separate pass waits on memory alone. The bias
-// (OC values) is summed as before and stepped right away.
+// (OC values) is summed with the weight gradient (WeightGradient) and stepped right away.
 void MatmulBackwardAdamw(float* dinp, const AdamwTensor& weight, const AdamwTensor& bias,
                          const float* dout, const float* inp, int B, int T, int C, int OC,
                          const AdamwStep& step, bool grad_has_sums) {
@@ -208,9 +227,9 @@ void MatmulBackwardAdamw(float* dinp, const AdamwTensor& weight, const AdamwTens
   const hn::ScalableTag<float> d;
   const AdamwVectors<hn::ScalableTag<float>> adamw(d, step);
   if (dinp != nullptr) InputGradient(dinp, dout, weight.param, M, C, OC);  // before the step
-  WeightGradient(weight.grad, dout, inp, M, C, OC, &weight, &adamw, grad_has_sums);
+  WeightGradient(weight.grad, bias.param != nullptr ? bias.grad : nullptr, dout, inp, M, C, OC,
+                 &weight, &adamw, grad_has_sums);
   if (bias.param != nullptr) {
-    AccumulateBiasGradient(bias.grad, dout, M, OC);
     AdamwSpan(d, adamw, bias.grad, bias.param, bias.m, bias.v, static_cast<size_t>(OC),
               /*zero_grads=*/true);
   }
