@@ -31,9 +31,12 @@ int Blocks(int n, int block) { return (n + block - 1) / block; }
 // and then computes all of its columns, packing each block of inp anew, so taller blocks pack
 // inp less often. At B·T ≥ 1024 384 rows beat 128 on every layer shape (bench_kernels, 1
 // thread, B=4 T=1024, alternated twice: matmul_backward 4-8% faster, matmul_backward_adamw
-// 3-5%; twice more with this code, qkv 2.5-3.6% faster, fc within ±2%); at T=64 the fused
-// kernel's shapes split either way, so they keep 128.
-int WeightGradientRows(int M) { return M >= 1024 ? 384 : 128; }
+// 3-5%; twice more with this code, qkv 2.5-3.6% faster, fc within ±2%). Below that, 192 rows:
+// 16 whole register strips, where 128 left one of 8 rows. At B=4 T=64, 1 thread (in-process
+// alternation, medians of 11-21 calls, three runs) the weight gradient of qkv, fc, fcproj and
+// the LM head took 1.7-4.0% less time than with 128, attproj's -4.0 to +2.2%; the AdamW-fused
+// kernel -2.3 to +0.7%. (384 split the fused kernel's shapes either way there.)
+int WeightGradientRows(int M) { return M >= 1024 ? 384 : 192; }
 
 // dout_t (rows × M, rows ld floats apart) = the rows × M block of doutᵀ starting at output o0:
 // dout_t[r·ld + m] = dout[m·OC + o0 + r]. With dbias, also dbias[o0 + r] += Σ_m dout_t[r, m],
