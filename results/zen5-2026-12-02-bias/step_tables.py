@@ -28,6 +28,7 @@ for t in (1,2):
             if 'roofline' in l.lower() or 'RSS' in l: print('  ', l.strip())
 for shape in ('t1024','d24'):
     for t in (1,2):
+        if not glob.glob(O+'/step_%sauto_SkylakeX_%dt.txt'%(shape,t)): continue
         a=step_median(O+'/step_%sauto_SkylakeX_%dt.txt'%(shape,t)); p=pt_median(O+'/pytorch_%s_%dt.txt'%(shape,t))
         fl=None
         for l in open(O+'/step_%sauto_SkylakeX_%dt.txt'%(shape,t)):
