@@ -67,7 +67,7 @@ void TransposeDoutSlice(float* dout_t, float* dbias, const float* dout, int M, i
       V tile[kLanes];
       for (int i = 0; i < kLanes; ++i) {
         tile[i] = hn::LoadU(d, at(m0 + i, r0));
-        if (dbias != nullptr) sum = hn::Add(sum, tile[i]);
+        sum = hn::Add(sum, tile[i]);  // with or without dbias: beside log2(lanes) permutes a row
       }
       TransposeTile<kLanes>(d, tile);
       for (int q = 0; q < kLanes; ++q) hn::StoreU(tile[q], d, band + static_cast<size_t>(q) * ld);
