@@ -54,6 +54,14 @@ int WeightGradientRows(int M) { return M >= 1024 ? 384 : 192; }
 void TransposeDoutSlice(float* dout_t, float* dbias, const float* dout, int M, int OC, int o0,
                         int rows, int ld) {
   const auto at = [&](int m, int r) { return dout + static_cast<size_t>(m) * OC + o0 + r; };
+  // Row r of dout_t from m_begin on, element by element, its sum continued from `sum`.
+  const auto finish_row = [&](int r, int m_begin, float sum) {
+    for (int m = m_begin; m < M; ++m) {
+      dout_t[static_cast<size_t>(r) * ld + m] = *at(m, r);
+      sum += *at(m, r);
+    }
+    if (dbias != nullptr) dbias[o0 + r] += sum;
+  };
   int r0 = 0;
 #if HWY_TARGET != HWY_SCALAR  // one-lane vectors have nothing to transpose
   const hn::ScalableTag<float> d;
@@ -74,24 +82,10 @@ void TransposeDoutSlice(float* dout_t, float* dbias, const float* dout, int M, i
     }
     HWY_ALIGN float sums[kLanes];
     hn::Store(sum, d, sums);
-    for (int q = 0; q < kLanes; ++q) {
-      const int r = r0 + q;
-      for (int m = m0; m < M; ++m) {
-        dout_t[static_cast<size_t>(r) * ld + m] = *at(m, r);
-        sums[q] += *at(m, r);
-      }
-      if (dbias != nullptr) dbias[o0 + r] += sums[q];
-    }
+    for (int q = 0; q < kLanes; ++q) finish_row(r0 + q, m0, sums[q]);
   }
 #endif
-  for (int r = r0; r < rows; ++r) {
-    float sum = 0.0f;
-    for (int m = 0; m < M; ++m) {
-      dout_t[static_cast<size_t>(r) * ld + m] = *at(m, r);
-      sum += *at(m, r);
-    }
-    if (dbias != nullptr) dbias[o0 + r] += sum;
-  }
+  for (int r = r0; r < rows; ++r) finish_row(r, 0, 0.0f);
 }
 
 // The row stride of a transposed dout slice: M floats, and a cache line more where M floats are
