@@ -439,33 +439,6 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// The FMA peak measured beside the kernel: after each timed call, an untimed (for the kernel)
-// burst of register-only FMAs on every thread, about as long as the call. This machine's speed
-// drifts by 10-40% over seconds (other guests on the host); a peak from a separate run meets a
-// different spell, a burst milliseconds away meets the same one, so their ratio holds still.
-// The burst touches no memory, so the kernel's data stays in cache for its next call.
-class FmaBurst {
- public:
-  void RunAsLongAs(double seconds) {
-    // iterations for `seconds` at the rate the last burst ran (the first is a guess at 100 GFLOP/s)
-    const double per_iteration = flops_per_iteration_ > 0 ? flops_per_iteration_ : 1024;
-    const double rate = seconds_ > 0 ? flops_ / seconds_ : 1e11;
-    const long iterations =
-        std::max(1000L, static_cast<long>(seconds * rate / per_iteration / omp_get_max_threads()));
-    double flops = 0;
-    const auto start = Clock::now();
-    const float sink = RunFmaLoopOnAllThreads(iterations, &flops);
-    seconds_ += SecondsSince(start);
-    flops_ += flops;
-    flops_per_iteration_ = flops / static_cast<double>(iterations) / omp_get_max_threads();
-    benchmark::DoNotOptimize(sink);
-  }
-  double Gflops() const { return seconds_ > 0 ? flops_ / seconds_ * 1e-9 : 0; }
-
- private:
-  double flops_ = 0, seconds_ = 0, flops_per_iteration_ = 0;
-};
-
 // `burst` is the paired FMA peak and `call_seconds` the calls' total time (--paired-peak only).
 void SetCounters(benchmark::State& state, KernelId id, const KernelCost& cost, const Roofs& roofs,
                  double max_rel_err, const FmaBurst* burst, double call_seconds) {

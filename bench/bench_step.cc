@@ -8,7 +8,9 @@
 // the difference between the timed and untimed runs' medians, and is printed. The same run adds
 // up every call's FLOPs and bytes (kernels/kernel_costs.cc); with the machine's roofs
 // (--peak-gflops, --peak-gbs, from bench_roofs) each kernel's roofline time is the slower of its
-// FLOPs at peak and its bytes at DRAM bandwidth, and the step's is their sum.
+// FLOPs at peak and its bytes at DRAM bandwidth, and the step's is their sum. On a shared machine
+// whose speed drifts, --paired-peak measures the compute roof beside every timed step instead
+// (bench/fma_peak.h) and gives each step's time over its own spell's roofline.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -17,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/fma_peak.h"
 #include "gpt2/auto_tune.h"
 #include "gpt2/dataloader.h"
 #include "gpt2/file_io.h"
@@ -47,9 +50,13 @@ Stats Summarise(const std::vector<double>& ms) {
 }
 
 // Runs `steps` training steps and returns each one's milliseconds; appends each loss to `losses`.
+// With `paired_gflops`, an FMA burst as long as each step follows it, untimed, and its GFLOP/s
+// is appended there.
 std::vector<double> TimeSteps(GPT2& model, const KernelSet& kernels, DataLoader& data, int steps,
-                              bool fuse_grad_reset, int* step_counter, std::vector<float>* losses) {
+                              bool fuse_grad_reset, int* step_counter, std::vector<float>* losses,
+                              std::vector<double>* paired_gflops = nullptr) {
   std::vector<double> ms;
+  FmaBurst burst;
   for (int i = 0; i < steps; ++i) {
     const auto start = std::chrono::steady_clock::now();
     data.NextBatch();
@@ -59,7 +66,15 @@ std::vector<double> TimeSteps(GPT2& model, const KernelSet& kernels, DataLoader&
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                      .count());
     losses->push_back(model.mean_loss());
+    if (paired_gflops) paired_gflops->push_back(burst.RunAsLongAs(ms.back() / 1000));
   }
+  return ms;
+}
+
+// The step's roofline in ms at `peak_gflops`: each kernel's slower of FLOPs and bytes, summed.
+double RooflineMs(const KernelCost (&work)[kNumKernels], double peak_gflops, double peak_gbs) {
+  double ms = 0;
+  for (const KernelCost& w : work) ms += 1000 * RooflineSeconds(w, peak_gflops, peak_gbs);
   return ms;
 }
 
@@ -99,6 +114,7 @@ int Run(int argc, char** argv) {
   std::string model_spec = "d12", json, label;
   int B = 4, T = 64, steps = 10, warmup = 2;
   float peak_gflops = 0, peak_gbs = 0;
+  bool paired_peak = false;
   RunOptions run;
   Flags flags("bench_step",
               "Times full GPT-2 training steps (forward, backward, AdamW) on synthetic tokens and\n"
@@ -110,6 +126,10 @@ int Run(int argc, char** argv) {
   flags.Int("--warmup", &warmup, "untimed steps first (first-touch, caches, scratch)", 0);
   flags.Float("--peak-gflops", &peak_gflops, "the machine's peak GFLOP/s at these threads");
   flags.Float("--peak-gbs", &peak_gbs, "its DRAM bandwidth, GB/s (with --peak-gflops: roofline)");
+  flags.Bool("--paired-peak", &paired_peak,
+             "instead of --peak-gflops, measure the FMA peak in an untimed burst after every timed "
+             "step, as long as the step, and give each step's time over the roofline at its own "
+             "burst's peak (needs --peak-gbs; doubles the timed run)");
   flags.String("--json", &json, "write the results here (atomically)");
   flags.String("--label", &label, "the run's name in --json (default: the --kernels value)");
   AddRunFlags(flags, &run);
@@ -118,7 +138,10 @@ int Run(int argc, char** argv) {
     std::fputs(ListKernels().c_str(), stdout);
     return 0;
   }
-  if (peak_gflops < 0 || peak_gbs < 0 || (peak_gflops > 0) != (peak_gbs > 0)) {
+  if (paired_peak) {
+    if (peak_gflops != 0) throw Error("--paired-peak measures the peak: drop --peak-gflops");
+    if (peak_gbs <= 0) throw Error("--paired-peak needs --peak-gbs (bench_roofs' DRAM triad)");
+  } else if (peak_gflops < 0 || peak_gbs < 0 || (peak_gflops > 0) != (peak_gbs > 0)) {
     throw Error("--peak-gflops and --peak-gbs go together and must be positive");
   }
   KernelSet kernels = ResolveKernels(run);  // checks the flags; auto is resolved below
@@ -151,8 +174,14 @@ int Run(int argc, char** argv) {
   TimeSteps(model, kernels, data, warmup, fuse_grad_reset, &step, &losses);
   std::printf("timing: %d steps\n", steps);
   std::fflush(stdout);
-  const Stats plain =
-      Summarise(TimeSteps(model, kernels, data, steps, fuse_grad_reset, &step, &losses));
+  std::vector<double> paired_gflops;
+  const std::vector<double> plain_ms =
+      TimeSteps(model, kernels, data, steps, fuse_grad_reset, &step, &losses,
+                paired_peak ? &paired_gflops : nullptr);
+  const Stats plain = Summarise(plain_ms);
+  // With --paired-peak the breakdown's rooflines use the bursts' median peak.
+  const Stats paired = paired_peak ? Summarise(paired_gflops) : Stats{};
+  if (paired_peak) peak_gflops = static_cast<float>(paired.median);
   ResetKernelTimes();
   std::printf("breakdown: %d steps with every kernel call timed\n", steps);
   std::fflush(stdout);
@@ -173,6 +202,26 @@ int Run(int argc, char** argv) {
         "(%.0f%% of the roofline's speed)\n",
         b.roofline_total_ms, peak_gflops, peak_gbs, plain.median / b.roofline_total_ms,
         100 * b.roofline_total_ms / plain.median);
+  }
+  Stats paired_ratio{};
+  if (paired_peak) {
+    std::vector<double> ratios;
+    for (size_t i = 0; i < plain_ms.size(); ++i) {
+      ratios.push_back(plain_ms[i] / RooflineMs(b.work, paired_gflops[i], peak_gbs));
+    }
+    paired_ratio = Summarise(ratios);
+    std::printf(
+        "paired peak: median %.1f GFLOP/s (min %.1f, max %.1f) in the bursts after the steps "
+        "(the roofline line uses the median); each step over the roofline at its own burst's "
+        "peak: median %.2fx (min %.2f, max %.2f)\n",
+        paired.median, paired.min, paired.max, paired_ratio.median, paired_ratio.min,
+        paired_ratio.max);
+  }
+  if (roofs && plain.median < b.roofline_total_ms) {
+    std::printf(
+        "warning: the step ran faster than its roofline: the roofs were measured in a slower "
+        "spell than this run, or its data sat in cache (run bench_roofs again, or give "
+        "--paired-peak)\n");
   }
   const double model_mib = model.memory().Total() / 1048576.0;
   std::printf(
@@ -225,6 +274,15 @@ int Run(int argc, char** argv) {
         ",\n  \"roofline_ms\": " + (roofs ? JsonNumber(b.roofline_total_ms) : "null") +
         ",\n  \"roofline_fraction\": " +
         (roofs ? JsonNumber(b.roofline_total_ms / plain.median) : "null") +
+        ",\n  \"paired_fma_gflops\": " +
+        (paired_peak ? "{\"median\": " + JsonNumber(paired.median) + ", \"min\": " +
+                           JsonNumber(paired.min) + ", \"max\": " + JsonNumber(paired.max) + "}"
+                     : "null") +
+        ",\n  \"paired_roofline_ratio\": " +
+        (paired_peak ? "{\"median\": " + JsonNumber(paired_ratio.median) +
+                           ", \"min\": " + JsonNumber(paired_ratio.min) +
+                           ", \"max\": " + JsonNumber(paired_ratio.max) + "}"
+                     : "null") +
         ",\n  \"timed_step_ms_median\": " + JsonNumber(timed.median) +
         ",\n  \"timer_overhead_ms\": " + JsonNumber(overhead_ms) +
         ",\n  \"other_ms\": " + JsonNumber(other_ms) + ",\n  \"losses\": [" + losses_text +

@@ -38,6 +38,11 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 #include "bench/fma_peak.h"
 
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+
 namespace gpt2 {
 HWY_EXPORT(FmaLoop);
 
@@ -56,6 +61,24 @@ float RunFmaLoopOnAllThreads(long iterations, double* flops) {
   }
   *flops = all;
   return sink;
+}
+
+double FmaBurst::RunAsLongAs(double seconds) {
+  // The first burst assumes 100 GFLOP/s and 1024 FLOPs an iteration; later ones use what ran.
+  const double per_iteration = flops_per_iteration_ > 0 ? flops_per_iteration_ : 1024;
+  const double rate = seconds_ > 0 ? flops_ / seconds_ : 1e11;
+  const int threads = omp_get_max_threads();
+  const long iterations =
+      std::max(1000L, static_cast<long>(seconds * rate / per_iteration / threads));
+  double flops = 0;
+  const auto start = std::chrono::steady_clock::now();
+  sink_ += RunFmaLoopOnAllThreads(iterations, &flops);
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  seconds_ += took;
+  flops_ += flops;
+  flops_per_iteration_ = flops / static_cast<double>(iterations) / threads;
+  return took > 0 ? flops / took * 1e-9 : 0;
 }
 }  // namespace gpt2
 #endif  // HWY_ONCE
