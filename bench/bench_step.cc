@@ -49,6 +49,11 @@ Stats Summarise(const std::vector<double>& ms) {
           *std::max_element(ms.begin(), ms.end())};
 }
 
+std::string StatsJson(const Stats& s) {
+  return "{\"median\": " + JsonNumber(s.median) + ", \"min\": " + JsonNumber(s.min) +
+         ", \"max\": " + JsonNumber(s.max) + "}";
+}
+
 // Runs `steps` training steps and returns each one's milliseconds; appends each loss to `losses`.
 // With `paired_gflops`, an FMA burst as long as each step follows it, untimed, and its GFLOP/s
 // is appended there.
@@ -264,25 +269,16 @@ int Run(int argc, char** argv) {
         ",\n  \"fusions\": " + FusionsJson(run) + ",\n  \"threads\": " + std::to_string(threads) +
         ",\n  \"pinning\": " + JsonString(DescribePinning()) +
         ",\n  \"simd\": " + JsonString(DescribeHighway()) +
-        ",\n  \"steps\": " + std::to_string(steps) +
-        ",\n  \"step_ms\": {\"median\": " + JsonNumber(plain.median) +
-        ", \"min\": " + JsonNumber(plain.min) + ", \"max\": " + JsonNumber(plain.max) +
-        "},\n  \"tokens_per_s\": " + JsonNumber(tokens / plain.median * 1000) +
+        ",\n  \"steps\": " + std::to_string(steps) + ",\n  \"step_ms\": " + StatsJson(plain) +
+        ",\n  \"tokens_per_s\": " + JsonNumber(tokens / plain.median * 1000) +
         ",\n  \"peak_rss_mib\": " + JsonNumber(PeakRssMib()) +
         ",\n  \"gflop_per_step\": " + JsonNumber(b.flops * 1e-9) +
         ",\n  \"gflops\": " + JsonNumber(gflops) +
         ",\n  \"roofline_ms\": " + (roofs ? JsonNumber(b.roofline_total_ms) : "null") +
         ",\n  \"roofline_fraction\": " +
         (roofs ? JsonNumber(b.roofline_total_ms / plain.median) : "null") +
-        ",\n  \"paired_fma_gflops\": " +
-        (paired_peak ? "{\"median\": " + JsonNumber(paired.median) + ", \"min\": " +
-                           JsonNumber(paired.min) + ", \"max\": " + JsonNumber(paired.max) + "}"
-                     : "null") +
-        ",\n  \"paired_roofline_ratio\": " +
-        (paired_peak ? "{\"median\": " + JsonNumber(paired_ratio.median) +
-                           ", \"min\": " + JsonNumber(paired_ratio.min) +
-                           ", \"max\": " + JsonNumber(paired_ratio.max) + "}"
-                     : "null") +
+        ",\n  \"paired_fma_gflops\": " + (paired_peak ? StatsJson(paired) : "null") +
+        ",\n  \"paired_roofline_ratio\": " + (paired_peak ? StatsJson(paired_ratio) : "null") +
         ",\n  \"timed_step_ms_median\": " + JsonNumber(timed.median) +
         ",\n  \"timer_overhead_ms\": " + JsonNumber(overhead_ms) +
         ",\n  \"other_ms\": " + JsonNumber(other_ms) + ",\n  \"losses\": [" + losses_text +
