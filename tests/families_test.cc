@@ -1,5 +1,6 @@
 // Every kernel of every non-naive family against the naive kernel run in double on the same
-// float inputs, on GPT-2's shapes and on awkward ones, at 1 and 2 threads.
+// float inputs, on GPT-2's shapes and on awkward ones, at 1 and 2 threads (and the highway
+// matmuls' thread splits at 3 and 16 threads against its 1-thread products).
 //
 // Tolerance for the GEMM-shaped kernels, derived rather than guessed: any order of summing K
 // products in fp32 has error at most γ_K·Σ|aᵢbᵢ| with γ_K ≈ K·u (u = 2⁻²⁴ ≈ 6e-8, the unit
@@ -313,6 +314,75 @@ INSTANTIATE_TEST_SUITE_P(Families, MatmulFamilyTest,
                          ::testing::Combine(::testing::ValuesIn(VariantsUnderTest()),
                                             ::testing::ValuesIn(kMatmulShapes),
                                             ::testing::Values(1, 2)),
+                         MatmulName);
+
+// The highway matmuls split their output among threads by shape and thread count (bands of
+// columns, bands of rows too where the columns run short, weight-gradient blocks cut shorter
+// where there are more threads than blocks), but every output element stays one thread's sum in
+// a fixed order. So at 3 and 16 threads (an odd count, and more threads than most shapes have
+// column bands) every product must equal the 1-thread one bit for bit: a cell that two threads
+// both summed, or that none did, would differ, and the 1-thread products meet naive's bounds
+// in the tests above.
+class MatmulThreadSplitTest : public MatmulFamilyTest {};
+
+// Each highway matmul's outputs on fixed inputs, at `threads` threads, by name.
+std::vector<std::pair<std::string, std::vector<double>>> HighwayMatmulOutputs(
+    const KernelTable& table, const MatmulShape& shape, int threads) {
+  const auto [name, B, T, C, OC] = shape;
+  const size_t BT = static_cast<size_t>(B) * T, W = static_cast<size_t>(OC) * C;
+  SetThreads(threads);
+  std::vector<std::pair<std::string, std::vector<double>>> outputs;
+  const auto keep = [&](const std::string& what, const Guarded& buffer) {
+    EXPECT_TRUE(buffer.CanariesIntact())
+        << what << " at " << threads << " threads: wrote past the end";
+    outputs.emplace_back(what, buffer.AsDouble());
+  };
+  const Guarded inp(BT * C, 1, -2, 2), weight(W, 2), bias(OC, 3), dout(BT * OC, 4);
+  Guarded out(BT * OC, 5), pre(BT * OC, 6), post(BT * OC, 7);
+  table.matmul_forward(out.data(), inp.data(), weight.data(), bias.data(), B, T, C, OC);
+  table.matmul_gelu_forward(pre.data(), post.data(), inp.data(), weight.data(), bias.data(), B, T,
+                            C, OC);
+  keep("out", out), keep("gelu pre-activation", pre), keep("gelu_out", post);
+  Guarded dinp(BT * C, 8), dweight(W, 9), dbias(OC, 10);
+  table.matmul_backward(dinp.data(), dweight.data(), dbias.data(), dout.data(), inp.data(),
+                        weight.data(), B, T, C, OC);
+  keep("dinp", dinp), keep("dweight", dweight), keep("dbias", dbias);
+  if (std::string(name) != "lmhead") {  // too large for more copies (as above)
+    const AdamwStep step{1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f, 3};
+    Guarded a_dinp(BT * C, 8), a_weight(W, 2), m(W, 11), v(W, 12, 0, 1e-3), grad(W, 0, 0, 0);
+    Guarded a_bias(OC, 3), bm(OC, 13), bv(OC, 14, 0, 1e-3), bgrad(OC, 0, 0, 0);
+    table.matmul_backward_adamw(a_dinp.data(), {a_weight.data(), grad.data(), m.data(), v.data()},
+                                {a_bias.data(), bgrad.data(), bm.data(), bv.data()}, dout.data(),
+                                inp.data(), B, T, C, OC, step, false);
+    keep("adamw dinp", a_dinp), keep("adamw weight", a_weight), keep("adamw m", m);
+    keep("adamw v", v), keep("adamw bias", a_bias);
+  }
+  return outputs;
+}
+
+TEST_P(MatmulThreadSplitTest, EveryProductEqualsOneThreadsBitForBit) {
+  const int threads = std::get<2>(GetParam());
+  const auto split = HighwayMatmulOutputs(table(), shape(), threads);
+  const auto single = HighwayMatmulOutputs(table(), shape(), 1);
+  ASSERT_EQ(split.size(), single.size());
+  for (size_t i = 0; i < split.size(); ++i) {
+    EXPECT_EQ(split[i].second, single[i].second)
+        << split[i].first << " at " << threads << " threads";
+  }
+}
+
+std::vector<std::string> HighwayVariants() {
+  std::vector<std::string> highway;
+  for (const std::string& variant : VariantsUnderTest()) {
+    if (variant.rfind("highway", 0) == 0) highway.push_back(variant);
+  }
+  return highway;
+}
+
+INSTANTIATE_TEST_SUITE_P(Highway, MatmulThreadSplitTest,
+                         ::testing::Combine(::testing::ValuesIn(HighwayVariants()),
+                                            ::testing::ValuesIn(kMatmulShapes),
+                                            ::testing::Values(3, 16)),
                          MatmulName);
 
 struct AttentionShape {

@@ -1,12 +1,13 @@
 // Matmul on the highway GEMM (kernels/highway_gemm-inl.h: packed panels and a register-blocked
 // FMA micro-kernel, one copy per Highway target).
 //
-// Threads split the output into column blocks of 128 over all rows, so each block's packed
-// panel of B is used by every row of A (dinp's and the weight gradient's row-major B is packed
-// inside the first row strip's kernels; a forward whose weight has more rows than inp is turned
-// around, outᵀ = weight · inpᵀ, so that the packed operand is the smaller one) and each output
-// element is summed by one thread in a fixed order. The weight gradient is split into blocks of
-// output rows instead (WeightGradientRows), each of which stages its slice of dout transposed
+// Threads split the output into bands of columns over all rows where there are enough columns
+// (ShareOf), so each band's packed panels of B are used by every row of A (dinp's and the
+// weight gradient's row-major B is packed inside the first row strip's kernels; a forward whose
+// weight has more rows than inp is turned around, outᵀ = weight · inpᵀ, so that the packed
+// operand is the smaller one), and each output element is summed by one thread in a fixed
+// order, the same whatever the thread count. The weight gradient is split into blocks of output
+// rows instead (WeightGradientRows), each of which stages its slice of dout transposed
 // (TransposeDoutSlice) so the GEMM streams it.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/matmul/matmul_highway.cc"
@@ -36,7 +37,58 @@ int Blocks(int n, int block) { return (n + block - 1) / block; }
 // alternation, medians of 11-21 calls, three runs) the weight gradient of qkv, fc, fcproj and
 // the LM head took 1.7-4.0% less time than with 128, attproj's -4.0 to +2.2%; the AdamW-fused
 // kernel -2.3 to +0.7%. (384 split the fused kernel's shapes either way there.)
-int WeightGradientRows(int M) { return M >= 1024 ? 384 : 192; }
+//
+// With more threads than blocks of that height, the blocks are cut shorter (in whole register
+// strips) so that every thread gets the same number: at B=4 T=64 the 768-row weights of
+// attproj and fcproj were 4 blocks of 192, and on 16 threads 12 of them waited (a step's
+// matmul_backward_adamw took 198 ms on 8 threads and 182 on 16, on a 16-core Xeon). One or two
+// threads keep the heights above on every GPT-2 shape.
+int WeightGradientRows(int M, int OC, int threads) {
+  const int tallest = M >= 1024 ? 384 : 192;
+  const int rounds = Blocks(Blocks(OC, tallest), threads);  // blocks a thread takes in turn
+  const int strip = static_cast<int>(kGemmRows);
+  return std::min(tallest, Blocks(Blocks(OC, rounds * threads), strip) * strip);
+}
+
+// One thread's share of an M × N output: rows [m0, m1) × columns [n0, n1), empty for a thread
+// left without work.
+struct OutputShare {
+  int m0 = 0, m1 = 0, n0 = 0, n1 = 0;
+  bool empty() const { return m0 >= m1 || n0 >= n1; }
+};
+
+// Columns of a share come in whole panels of 32, two AVX-512 vectors (a multiple of every
+// target's panel width).
+constexpr int kShareColumns = 32;
+
+// Splits an M × N output among `threads` as a grid of row bands × column bands, one cell a
+// thread, rows in whole register strips and columns in whole panels, with the fewest strips ×
+// panels in the largest cell; among equal splits, the one with fewest row bands, since each
+// row band packs its columns' B again. So the columns alone are split while there are enough
+// of them, as with one or two threads on every GPT-2 shape; rows are cut too where columns
+// would leave threads idle or uneven (at B=4 T=64, dinp's 768 columns, 24 panels, over 16
+// threads: 2 row bands × 8 column bands, 11 strips × 3 panels each).
+OutputShare ShareOf(int thread, int threads, int M, int N) {
+  const int strips = Blocks(M, static_cast<int>(kGemmRows)), panels = Blocks(N, kShareColumns);
+  if (strips == 0 || panels == 0) return {};
+  int row_bands = 1;
+  long fewest = -1;
+  for (int rows = 1; rows <= std::min(threads, strips); ++rows) {
+    const long cells =
+        static_cast<long>(Blocks(strips, rows)) * Blocks(panels, std::min(threads / rows, panels));
+    if (fewest < 0 || cells < fewest) fewest = cells, row_bands = rows;
+  }
+  const int col_bands = std::min(threads / row_bands, panels);
+  if (thread >= row_bands * col_bands) return {};
+  // Band i of `bands` over `units` units of `unit` elements, clipped to `limit`.
+  const auto edge = [](int units, int bands, int i, int unit, int limit) {
+    return std::min(limit, units * i / bands * unit);
+  };
+  const int rb = thread / col_bands, cb = thread % col_bands, rows = static_cast<int>(kGemmRows);
+  return {edge(strips, row_bands, rb, rows, M), edge(strips, row_bands, rb + 1, rows, M),
+          edge(panels, col_bands, cb, kShareColumns, N),
+          edge(panels, col_bands, cb + 1, kShareColumns, N)};
+}
 
 // dout_t (rows × M, rows ld floats apart) = the rows × M block of doutᵀ starting at output o0:
 // dout_t[r·ld + m] = dout[m·OC + o0 + r]. With dbias, also dbias[o0 + r] += Σ_m dout_t[r, m],
@@ -136,13 +188,19 @@ void MatmulForwardEpilogue(float* out, float* gelu_out, const float* inp, const 
     }
     return;
   }
-#pragma omp parallel for schedule(static)
-  for (int nb = 0; nb < Blocks(OC, kBlockCols); ++nb) {
-    const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, OC - n0);
-    // The bias goes in as the GEMM's starting value: no pass of its own over out.
-    Gemm(M, cols, C, 1.0f, {inp, static_cast<size_t>(C), 1},
-         {weight + static_cast<size_t>(n0) * C, 1, static_cast<size_t>(C)}, out + n0, OC,
-         OverwriteEpilogue(bias ? bias + n0 : nullptr, gelu_out ? gelu_out + n0 : nullptr));
+#pragma omp parallel
+  {
+    const OutputShare share = ShareOf(omp_get_thread_num(), omp_get_num_threads(), M, OC);
+    if (!share.empty()) {
+      const size_t corner = static_cast<size_t>(share.m0) * OC + share.n0;
+      // The bias goes in as the GEMM's starting value: no pass of its own over out.
+      Gemm(share.m1 - share.m0, share.n1 - share.n0, C, 1.0f,
+           {inp + static_cast<size_t>(share.m0) * C, static_cast<size_t>(C), 1},
+           {weight + static_cast<size_t>(share.n0) * C, 1, static_cast<size_t>(C)}, out + corner,
+           OC,
+           OverwriteEpilogue(bias ? bias + share.n0 : nullptr,
+                             gelu_out ? gelu_out + corner : nullptr));
+    }
   }
 }
 
@@ -158,11 +216,15 @@ void MatmulGeluForward(float* out, float* gelu_out, const float* inp, const floa
 
 // dinp (M, C) += dout (M, OC) · weight (OC, C).
 void InputGradient(float* dinp, const float* dout, const float* weight, int M, int C, int OC) {
-#pragma omp parallel for schedule(static)
-  for (int nb = 0; nb < Blocks(C, kBlockCols); ++nb) {
-    const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, C - n0);
-    Gemm(M, cols, OC, 1.0f, {dout, static_cast<size_t>(OC), 1},
-         {weight + n0, static_cast<size_t>(C), 1}, dinp + n0, C);
+#pragma omp parallel
+  {
+    const OutputShare share = ShareOf(omp_get_thread_num(), omp_get_num_threads(), M, C);
+    if (!share.empty()) {
+      Gemm(share.m1 - share.m0, share.n1 - share.n0, OC, 1.0f,
+           {dout + static_cast<size_t>(share.m0) * OC, static_cast<size_t>(OC), 1},
+           {weight + share.n0, static_cast<size_t>(C), 1},
+           dinp + static_cast<size_t>(share.m0) * C + share.n0, C);
+    }
   }
 }
 
@@ -179,7 +241,7 @@ void InputGradient(float* dinp, const float* dout, const float* weight, int M, i
 void WeightGradient(float* dweight, float* dbias, const float* dout, const float* inp, int M, int C,
                     int OC, const AdamwTensor* adamw,
                     const AdamwVectors<hn::ScalableTag<float>>* step, bool grad_has_sums) {
-  const int block_rows = WeightGradientRows(M);
+  const int block_rows = WeightGradientRows(M, OC, omp_get_max_threads());
 #pragma omp parallel for schedule(static)
   for (int ob = 0; ob < Blocks(OC, block_rows); ++ob) {
     const int o0 = ob * block_rows, rows = std::min(block_rows, OC - o0);
