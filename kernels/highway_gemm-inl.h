@@ -401,18 +401,26 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
   const size_t rs = a.row_stride, cs = a.col_stride;
   const float* base[(kRows + 2) / 3];
   for (size_t j = 0; j < (kRows + 2) / 3; ++j) base[j] = &a(m0 + 3 * j, k0);
+  // The steps at which the next prefetch of each kind is due (never: kc), so that a step tests
+  // each with one comparison instead of a null test, a remainder and a bound (on the Intel Xeon,
+  // bench_kernels at B=4 T=64, 1 thread, six alternations: the forward, which prefetches the next
+  // strip, 3-4% faster, the AdamW-fused backward 1-3%, the plain backward level; the step 1-2%).
+  size_t next_line_at = next.row != nullptr && next_line < next.end ? kPrefetchEvery / 2 : kc;
+  size_t next_row_at = e.adamw != nullptr ? 0 : kc;
   for (size_t p = 0; p < kc; ++p) {
-    if (next.row != nullptr && p % kPrefetchEvery == kPrefetchEvery / 2 && next_line < next.end) {
+    if (p == next_line_at) {
       const size_t row = next_line / next.lines_per_row, line = next_line % next.lines_per_row;
       __builtin_prefetch(next.row + row * next.stride + line * kFloatsPerLine);
       ++next_line;
+      next_line_at = next_line < next.end ? p + kPrefetchEvery : kc;
     }
-    if (e.adamw != nullptr && p % kPrefetchEvery == 0 && next_row < 3 * kRows) {
+    if (p == next_row_at) {
       float* stream = next_row < kRows ? e.param : next_row < 2 * kRows ? e.m : e.v;
       float* line = stream + (next_row % kRows) * ldc;
       __builtin_prefetch(line, 1);
       __builtin_prefetch(line + cols - 1, 1);
       ++next_row;
+      next_row_at = next_row < 3 * kRows ? p + kPrefetchEvery : kc;
     }
     V b0, b1;
     if constexpr (kPack) {

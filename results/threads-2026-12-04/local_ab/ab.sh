@@ -1,0 +1,10 @@
+#!/bin/bash
+# Two bench_step builds alternated: d12 B=4 T=64, highway, --steps 5, at $1 threads, $2 pairs.
+# usage: OLD=path NEW=path ab.sh THREADS PAIRS
+T=$1; N=$2
+for i in $(seq $N); do
+  for b in old new; do
+    bin=$NEW; [ $b = old ] && bin=$OLD
+    printf "%s t%s %s: " $i $T $b; $bin --kernels highway --threads $T --steps 5 2>&1 | grep -E "^step:"
+  done
+done
