@@ -348,6 +348,41 @@ TEST_P(ElementwiseTest, AdamwStep) {
   }
 }
 
+// AdamW's division m̂ / (√v̂ + ε) over the range of moments training makes: gradients from 1
+// down to 1e-20 (v̂ then denormal, below the smallest normal float the highway path clamps to)
+// and some always zero (m = v = 0: the step is the weight decay alone). The moments come from two
+// steps in double, rounded to float; the third step is compared, with the bound of AdamwStep:
+// |m̂ / (√v̂ + ε)| stays below about 3 here, so a ratio within a few ulp moves p by ≤ 16u·lr.
+TEST_P(ElementwiseTest, AdamwStepOverTheMomentsRange) {
+  if (!table().adamw_update) GTEST_SKIP() << "no adamw in this family";
+  const size_t n = BT() * shape().C;
+  const float lr = 1e-3f;
+  const auto params0 = RandomVector<float>(n, 1);
+  std::vector<std::vector<double>> grads(3);
+  for (int t = 0; t < 3; ++t) {
+    grads[t] = RandomVector<double>(n, 10 + t);
+    for (size_t i = 0; i < n; ++i)
+      grads[t][i] *= i % 23 == 0 ? 0.0 : std::pow(10.0, -double(i % 21));
+  }
+  std::vector<double> e_params = ToDouble(params0), e_m(n, 0.0), e_v(n, 0.0);
+  for (int t = 1; t <= 2; ++t) {
+    AdamwUpdateNaive(e_params.data(), grads[t - 1].data(), e_m.data(), e_v.data(), n, lr, 0.9f,
+                     0.999f, 1e-8f, 0.1f, t, false);
+  }
+  std::vector<float> params(e_params.begin(), e_params.end()), m(e_m.begin(), e_m.end());
+  std::vector<float> v(e_v.begin(), e_v.end()), g(grads[2].begin(), grads[2].end());
+  e_params = ToDouble(params), e_m = ToDouble(m), e_v = ToDouble(v);
+  auto gd = ToDouble(g);
+  AdamwUpdateNaive(e_params.data(), gd.data(), e_m.data(), e_v.data(), n, lr, 0.9f, 0.999f, 1e-8f,
+                   0.1f, 3, false);
+  table().adamw_update(params.data(), g.data(), m.data(), v.data(), n, lr, 0.9f, 0.999f, 1e-8f,
+                       0.1f, 3, false);
+  EXPECT_TRUE(AllClose("params", params.data(), e_params.data(), n, 16 * u * lr * 2, 4 * u));
+  for (size_t i = 0; i < n; i += 23) {  // no moments: decay alone, p·(1 − lr·wd) rounded
+    ASSERT_NEAR(params[i], e_params[i], 4 * u * std::fabs(e_params[i])) << i;
+  }
+}
+
 const Shape kShapes[] = {{"gpt2", 4, 64, 768, 50257, 50304},
                          {"ones", 1, 1, 1, 1, 1},
                          {"C17_V7", 2, 3, 17, 7, 8},
