@@ -39,34 +39,6 @@ struct AdamwVectors {
         lr(hn::Set(d, s.lr)) {}
 };
 
-// m_hat / (√v_hat + eps), v_hat ≥ 0.
-//
-// On x86 with FMA (AVX2, AVX-512) from the hardware's estimates, each refined once: a square
-// root and a divide are the slowest vector instructions there, both on one port (an Intel Xeon
-// core took 22 cycles a 16-float vector for the two, against 9 this way; AVX2 10 against 5),
-// and in matmul_backward_adamw's epilogue that time is spent while the FMAs wait. The
-// estimates carry 12-14 good bits; one Newton step from each FMA residual (v − s², m − den·q)
-// brings the ratio within 4.5 ulp of the exact one (2.8 ulp exactly rounded; a harness over
-// 4M random m and v from 1e-20 to 1, a zero in 97: results/adamw-2026-12-04/). v_hat is
-// clamped to the smallest normal float before its estimate, so a zero moment gives a zero
-// root (0 · 1/√FLT_MIN), not 0 · ∞. Other targets divide exactly: without FMA the residuals
-// lose the bits the step needs, and 128-bit vectors gained little.
-template <class D, class V>
-HWY_INLINE V AdamwRatio(D d, V m_hat, V v_hat, V eps) {
-#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2
-  const V y = hn::ApproximateReciprocalSqrt(hn::Max(v_hat, hn::Set(d, 1.17549435e-38f)));
-  const V s0 = hn::Mul(v_hat, y);  // √v_hat, to the estimate's bits
-  const V root = hn::MulAdd(hn::Mul(hn::Set(d, 0.5f), y), hn::NegMulAdd(s0, s0, v_hat), s0);
-  const V den = hn::Add(root, eps);
-  const V r = hn::ApproximateReciprocal(den);
-  const V q0 = hn::Mul(m_hat, r);
-  return hn::MulAdd(r, hn::NegMulAdd(den, q0, m_hat), q0);
-#else
-  (void)d;
-  return hn::Div(m_hat, hn::Add(hn::Sqrt(v_hat), eps));
-#endif
-}
-
 // p, m, v (one vector each, unaligned) take one AdamW step from the gradient g.
 template <class D, class V>
 HWY_INLINE void AdamwVector(D d, const AdamwVectors<D>& k, V g, float* HWY_RESTRICT p,
@@ -78,7 +50,7 @@ HWY_INLINE void AdamwVector(D d, const AdamwVectors<D>& k, V g, float* HWY_RESTR
   hn::StoreU(v1, d, v);
   const V m_hat = hn::Mul(m1, k.m_scale);
   const V v_hat = hn::Mul(v1, k.v_scale);
-  const V step = hn::MulAdd(k.weight_decay, param, AdamwRatio(d, m_hat, v_hat, k.eps));
+  const V step = hn::MulAdd(k.weight_decay, param, hn::Div(m_hat, hn::Add(hn::Sqrt(v_hat), k.eps)));
   hn::StoreU(hn::NegMulAdd(k.lr, step, param), d, p);
 }
 
