@@ -9,6 +9,10 @@
 //   cache GB/s     the same triad over arrays that fit in each thread's share of L2
 //   FMA GFLOP/s    independent register-only FMAs on every thread (bench/fma_peak.cc): the
 //                  arithmetic ceiling; the peak above is what a real GEMM reaches of it
+//   L1 kernel      the highway GEMM's register kernel on a strip and panel that stay in L1, on
+//                  every thread (bench/l1_kernel_peak.cc): what the core itself leaves of the FMA
+//                  peak once the FMAs are fed by loads and broadcasts; a GEMM's fraction of the
+//                  FMA peak cannot pass this one's
 // plus the cache sizes and the Highway target. Every array is written before the first timed pass
 // (and one untimed call precedes the timed ones), so no first-touch page fault is timed.
 #include <unistd.h>
@@ -22,6 +26,7 @@
 #include <omp.h>
 
 #include "bench/fma_peak.h"
+#include "bench/l1_kernel_peak.h"
 
 #include "gpt2/buffer.h"
 #include "gpt2/file_io.h"
@@ -133,15 +138,15 @@ double TriadGbs(size_t n, int passes, int reps) {
   return 12.0 * n * passes / seconds * 1e-9;
 }
 
-// GFLOP/s of the FMA loop on every thread at once, best of `reps`.
-double FmaPeakGflops(int reps) {
-  constexpr long kIterations = 50000000;
+// GFLOP/s of `loop` (iterations, &flops) → sink on every thread at once, best of `reps`.
+template <typename Loop>
+double BestLoopGflops(int reps, long iterations, Loop loop) {
   double best = 0;
   float sink = 0;
   for (int r = 0; r <= reps; ++r) {  // the first pass warms up (clocks, dispatch)
     double flops = 0;
     const auto start = Clock::now();
-    sink += RunFmaLoopOnAllThreads(kIterations, &flops);
+    sink += loop(iterations, &flops);
     const double seconds = Seconds(start);
     if (r > 0) best = std::max(best, flops / seconds * 1e-9);
   }
@@ -149,9 +154,17 @@ double FmaPeakGflops(int reps) {
   return best;
 }
 
+// The FMA peak: about 0.1 s a pass at 250 GFLOP/s a thread on AVX-512.
+double FmaPeakGflops(int reps) { return BestLoopGflops(reps, 50000000, RunFmaLoopOnAllThreads); }
+
+// The L1 kernel: a pass is as many FMAs as the FMA peak's on AVX-512.
+double L1KernelGflops(int reps) {
+  return BestLoopGflops(reps, 1000000, RunL1KernelLoopOnAllThreads);
+}
+
 struct Roof {
   int threads;
-  double sgemm_gflops, highway_gflops, dram_gbs, cache_gbs, fma_gflops;
+  double sgemm_gflops, highway_gflops, dram_gbs, cache_gbs, fma_gflops, l1_kernel_gflops;
   double peak_gflops() const { return std::max(sgemm_gflops, highway_gflops); }
   const char* peak_source() const {
     return sgemm_gflops >= highway_gflops ? "openblas sgemm" : "highway matmul";
@@ -182,6 +195,7 @@ std::string ToJson(const std::vector<Roof>& roofs, const Caches& caches, int gem
     out += std::string(i ? "," : "") + "\n    {\"threads\": " + std::to_string(r.threads) +
            ", \"peak_gflops\": " + JsonNumber(r.peak_gflops()) +
            ", \"fma_peak_gflops\": " + JsonNumber(r.fma_gflops) +
+           ", \"l1_kernel_gflops\": " + JsonNumber(r.l1_kernel_gflops) +
            ", \"peak_source\": " + JsonString(r.peak_source()) +
            ", \"sgemm_gflops\": " + JsonNumber(r.sgemm_gflops) +
            ", \"highway_gflops\": " + JsonNumber(r.highway_gflops) +
@@ -196,12 +210,12 @@ std::string ToJson(const std::vector<Roof>& roofs, const Caches& caches, int gem
 std::string ToCsv(const std::vector<Roof>& roofs) {
   std::string out =
       "threads,peak_gflops,peak_source,sgemm_gflops,highway_gflops,dram_gbs,cache_gbs,"
-      "fma_peak_gflops\n";
+      "fma_peak_gflops,l1_kernel_gflops\n";
   for (const Roof& r : roofs) {
     out += std::to_string(r.threads) + "," + JsonNumber(r.peak_gflops()) + "," + r.peak_source() +
            "," + JsonNumber(r.sgemm_gflops) + "," + JsonNumber(r.highway_gflops) + "," +
            JsonNumber(r.dram_gbs) + "," + JsonNumber(r.cache_gbs) + "," + JsonNumber(r.fma_gflops) +
-           "\n";
+           "," + JsonNumber(r.l1_kernel_gflops) + "\n";
   }
   return out;
 }
@@ -246,8 +260,8 @@ int Run(int argc, char** argv) {
       "GEMM %d×%d×%d; triad over 3 arrays of %.0f MiB (DRAM) and of a quarter of L2 per "
       "thread (cache); best of %d\n\n",
       gemm_n, gemm_n, gemm_n, dram_bytes / 1048576.0, reps);
-  std::printf("%7s %12s %12s %12s %12s %12s %12s\n", "threads", "peak GFLOP/s", "sgemm", "highway",
-              "DRAM GB/s", "L2 GB/s", "FMA GFLOP/s");
+  std::printf("%7s %12s %12s %12s %12s %12s %12s %12s\n", "threads", "peak GFLOP/s", "sgemm",
+              "highway", "DRAM GB/s", "L2 GB/s", "FMA GFLOP/s", "L1 kernel");
   std::fflush(stdout);
 
   SquareGemm gemm(gemm_n);
@@ -255,16 +269,18 @@ int Run(int argc, char** argv) {
   size_t cache_floats = 0;
   for (int t = 1; t <= max_threads; ++t) {
     SetThreads(t);
-    Roof r{t, gemm.SgemmGflops(reps), gemm.HighwayGflops(reps), 0, 0, 0};
+    Roof r{t, gemm.SgemmGflops(reps), gemm.HighwayGflops(reps), 0, 0, 0, 0};
     r.dram_gbs = TriadGbs(dram_floats, 1, reps);
     // Three arrays in a quarter of each thread's L2 each (3/4 of L2 in all): they stay in L2.
     const long l2 = caches.l2 > 0 ? caches.l2 : 256 << 10;
     cache_floats = size_t(t) * (l2 / 4) / 4;
     r.cache_gbs = TriadGbs(cache_floats, 200, reps);
     r.fma_gflops = FmaPeakGflops(reps);
+    r.l1_kernel_gflops = L1KernelGflops(reps);
     roofs.push_back(r);
-    std::printf("%7d %12.1f %12.1f %12.1f %12.1f %12.1f %12.1f\n", t, r.peak_gflops(),
-                r.sgemm_gflops, r.highway_gflops, r.dram_gbs, r.cache_gbs, r.fma_gflops);
+    std::printf("%7d %12.1f %12.1f %12.1f %12.1f %12.1f %12.1f %12.1f\n", t, r.peak_gflops(),
+                r.sgemm_gflops, r.highway_gflops, r.dram_gbs, r.cache_gbs, r.fma_gflops,
+                r.l1_kernel_gflops);
     std::fflush(stdout);
   }
   SetThreads(max_threads);  // the JSON's threading line describes the largest count
