@@ -50,17 +50,21 @@ float RunFmaLoop(long iterations, double* flops) {
   return HWY_DYNAMIC_DISPATCH(FmaLoop)(iterations, flops);
 }
 
-float RunFmaLoopOnAllThreads(long iterations, double* flops) {
+float RunOnAllThreads(float (*loop)(long, double*), long iterations, double* flops) {
   double all = 0;
   float sink = 0;
 #pragma omp parallel reduction(+ : all, sink)
   {
     double mine = 0;
-    sink += RunFmaLoop(iterations, &mine);
+    sink += loop(iterations, &mine);
     all += mine;
   }
   *flops = all;
   return sink;
+}
+
+float RunFmaLoopOnAllThreads(long iterations, double* flops) {
+  return RunOnAllThreads(RunFmaLoop, iterations, flops);
 }
 
 double FmaBurst::RunAsLongAs(double seconds) {

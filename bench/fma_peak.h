@@ -8,6 +8,10 @@ namespace gpt2 {
 // only keeps the work from being optimised away.
 float RunFmaLoop(long iterations, double* flops);
 
+// loop(iterations, &flops) on every OpenMP thread at once; *flops gets all threads' FLOPs, and
+// the result sums the threads' results.
+float RunOnAllThreads(float (*loop)(long, double*), long iterations, double* flops);
+
 // RunFmaLoop on every OpenMP thread at once; *flops gets all threads' FLOPs.
 float RunFmaLoopOnAllThreads(long iterations, double* flops);
 

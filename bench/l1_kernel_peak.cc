@@ -56,24 +56,20 @@ float L1KernelLoop(long iterations, double* flops) {
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
+#include "bench/fma_peak.h"
 #include "bench/l1_kernel_peak.h"
-
-#include <omp.h>
 
 namespace gpt2 {
 HWY_EXPORT(L1KernelLoop);
 
+namespace {
+float RunL1KernelLoop(long iterations, double* flops) {
+  return HWY_DYNAMIC_DISPATCH(L1KernelLoop)(iterations, flops);
+}
+}  // namespace
+
 float RunL1KernelLoopOnAllThreads(long iterations, double* flops) {
-  double all = 0;
-  float sink = 0;
-#pragma omp parallel reduction(+ : all, sink)
-  {
-    double mine = 0;
-    sink += HWY_DYNAMIC_DISPATCH(L1KernelLoop)(iterations, &mine);
-    all += mine;
-  }
-  *flops = all;
-  return sink;
+  return RunOnAllThreads(RunL1KernelLoop, iterations, flops);
 }
 }  // namespace gpt2
 #endif  // HWY_ONCE

@@ -24,9 +24,11 @@ template <int kWay>  // 0: vsqrtps + vdivps, 1: refined, 2: refined + subnormal 
 void Step(const float* g, float* p, float* m, float* v, size_t n) {
   const hn::ScalableTag<float> d;
   using V = decltype(hn::Zero(d));
-  const V b1 = hn::Set(d, 0.9f), b2 = hn::Set(d, 0.999f), c1 = hn::Set(d, 0.1f), c2 = hn::Set(d, 0.001f);
+  const V b1 = hn::Set(d, 0.9f), b2 = hn::Set(d, 0.999f), c1 = hn::Set(d, 0.1f),
+          c2 = hn::Set(d, 0.001f);
   const V ms = hn::Set(d, 1.0f / (1 - 0.729f)), vs = hn::Set(d, 1.0f / (1 - 0.997003f));
-  const V eps = hn::Set(d, 1e-8f), wd = hn::Set(d, 0.1f), lr = hn::Set(d, 1e-3f), tiny = hn::Set(d, FLT_MIN);
+  const V eps = hn::Set(d, 1e-8f), wd = hn::Set(d, 0.1f), lr = hn::Set(d, 1e-3f),
+          tiny = hn::Set(d, FLT_MIN);
   for (size_t i = 0; i < n; i += hn::Lanes(d)) {
     const V gv = hn::LoadU(d, g + i), param = hn::LoadU(d, p + i);
     V m1 = hn::MulAdd(b1, hn::LoadU(d, m + i), hn::Mul(c1, gv));
@@ -58,8 +60,13 @@ void Run(float m0, float v0) {
     }
     best = std::min(best, total);
   }
-  printf("way %d, m %g v %g: %.1f cycles a vector at 3.35 GHz\n", kWay, m0, v0, best / (2000.0 * n / 16) * 3.35e9);
+  printf("way %d, m %g v %g: %.1f cycles a vector at 3.35 GHz\n", kWay, m0, v0,
+         best / (2000.0 * n / 16) * 3.35e9);
 }
 int main() {
-  for (float m0 : {1e-4f, 1e-39f}) { Run<0>(m0, 1e-8f); Run<1>(m0, 1e-8f); Run<2>(m0, 1e-8f); }
+  for (float m0 : {1e-4f, 1e-39f}) {
+    Run<0>(m0, 1e-8f);
+    Run<1>(m0, 1e-8f);
+    Run<2>(m0, 1e-8f);
+  }
 }

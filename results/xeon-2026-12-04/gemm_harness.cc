@@ -1,8 +1,8 @@
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
-#include <algorithm>
 #include "hwy/highway.h"
 #include "kernels/highway_gemm-inl.h"
 namespace hn = hwy::HWY_NAMESPACE;
@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
   int reps = argc > 4 ? atoi(argv[4]) : 200;
   size_t lda = argc > 5 ? atoi(argv[5]) : K, ldb = argc > 6 ? atoi(argv[6]) : N;
   size_t na = M * std::max(lda, K), nb = K * std::max(ldb, N);
-  float* A = (float*)aligned_alloc(64, (na * 4 + 63) / 64 * 64); float* B = (float*)aligned_alloc(64, (nb * 4 + 63) / 64 * 64);
+  float* A = (float*)aligned_alloc(64, (na * 4 + 63) / 64 * 64);
+  float* B = (float*)aligned_alloc(64, (nb * 4 + 63) / 64 * 64);
   float* C = (float*)aligned_alloc(64, (M * N * 4 + 63) / 64 * 64);
   for (size_t i = 0; i < nb; ++i) B[i] = 0.25f;
   for (size_t i = 0; i < na; ++i) A[i] = (i % 7) * 0.1f;
@@ -25,5 +26,7 @@ int main(int argc, char** argv) {
     double s = std::chrono::duration<double>(t1 - t0).count() / reps;
     if (s < best) best = s;
   }
-  printf("%s ", hwy::TargetName(HWY_TARGET)); printf("M=%zu N=%zu K=%zu: %.1f GFLOP/s (C[7]=%g)\n", M, N, K, 2.0 * M * N * K / best / 1e9, C[7]);
+  printf("%s ", hwy::TargetName(HWY_TARGET));
+  printf("M=%zu N=%zu K=%zu: %.1f GFLOP/s (C[7]=%g)\n", M, N, K, 2.0 * M * N * K / best / 1e9,
+         C[7]);
 }
