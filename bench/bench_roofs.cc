@@ -11,8 +11,8 @@
 //                  arithmetic ceiling; the peak above is what a real GEMM reaches of it
 //   L1 kernel      the highway GEMM's register kernel on a strip and panel that stay in L1, on
 //                  every thread (bench/l1_kernel_peak.cc): what the core itself leaves of the FMA
-//                  peak once the FMAs are fed by loads and broadcasts; a GEMM's fraction of the
-//                  FMA peak cannot pass this one's
+//                  peak once the FMAs are fed by loads and broadcasts; the highway GEMM's
+//                  fraction of the FMA peak cannot pass this one's
 // plus the cache sizes and the Highway target. Every array is written before the first timed pass
 // (and one untimed call precedes the timed ones), so no first-touch page fault is timed.
 #include <unistd.h>

@@ -5,8 +5,9 @@
 // beyond L1 and no tile stores: what is left between this and the FMA peak (bench/fma_peak.cc)
 // is the core's own cost of feeding the FMAs (loads, broadcasts, address arithmetic), which no
 // change to the blocking for caches or memory can recover. On one core of an Intel Xeon (2 vCPUs
-// under KVM) it ran at 183.6-183.8 GFLOP/s against an FMA peak of 214.5-214.7 (86%, three
-// runs): a GEMM's fraction of the FMA peak is best read against it. Compiled per Highway target
+// under KVM) it ran at 183.5-184.0 GFLOP/s against an FMA peak of 213.1-214.5 (85.5-86.3%, three
+// runs, results/xeon-2026-12-04/): the highway GEMM's fraction of the FMA peak is best read
+// against it. Compiled per Highway target
 // and dispatched to the best, like the kernels.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "bench/l1_kernel_peak.cc"

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <initializer_list>
-template <int R, int V, bool kEmbedded>
+template <int R, int V>
 __attribute__((noinline)) void Kernel(const float* a, const float* b, float* c, long kc) {
   __m512 acc[R][V];
   for (int r = 0; r < R; ++r)
@@ -31,7 +31,7 @@ void Run(long kc) {
   double best = 1e9;
   for (int t = 0; t < 5; ++t) {
     auto t0 = std::chrono::steady_clock::now();
-    for (long i = 0; i < reps; ++i) Kernel<R, V, false>(a, b, c, kc);
+    for (long i = 0; i < reps; ++i) Kernel<R, V>(a, b, c, kc);
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (s < best) best = s;
   }
