@@ -211,6 +211,8 @@ def read_step(path):
         "gflops": number(data.get("gflops")),
         "roofline_ms": number(data.get("roofline_ms")),
         "roofline_fraction": number(data.get("roofline_fraction")),
+        "step_roofline_ms": number(data.get("step_roofline_ms")),
+        "step_roofline_fraction": number(data.get("step_roofline_fraction")),
         "simd": data.get("simd"), "model": data.get("model"),
     }
 
@@ -226,7 +228,7 @@ def read_pytorch(path):
         "installed": data.get("installed", True) is not False, "reason": data.get("reason"),
         "ms": None, "ms_min": None, "ms_max": None, "tokens_per_s": None, "peak_rss_mib": None,
         "gflop_per_step": None, "gflops": None, "roofline_ms": None, "roofline_fraction": None,
-        "torch_version": data.get("torch_version"),
+        "step_roofline_ms": None, "step_roofline_fraction": None, "torch_version": data.get("torch_version"),
     }
     if row["installed"]:
         ms = _step_ms(data, path)

@@ -36,7 +36,7 @@ ROLE_ORDER = ["qkv", "attproj", "fc", "fcproj", "lmhead"]
 YARDSTICK = "sgemm_bare"  # a bare cblas_sgemm: the openblas wrapper's yardstick, not a family
 STEP_COLUMNS = ["source", "family", "threads", "B", "T", "step_ms_median", "step_ms_min",
                 "step_ms_max", "tokens_per_s", "peak_rss_mib", "gflops", "roofline_fraction",
-                "speedup_vs_naive"]
+                "step_roofline_fraction", "speedup_vs_naive"]
 KERNEL_COLUMNS = ["file", "kernel", "family", "role", "shape", "ms", "gflops", "gbs",
                   "roof_fraction", "max_rel_err"]
 
@@ -162,7 +162,8 @@ def step_table(data, threads):
             notes.append(f"{label}: --kernels {s['family']}")
         rows.append([label, fmt_ms(s["ms"]), f"{fmt_ms(s['ms_min'])}–{fmt_ms(s['ms_max'])}",
                      fmt_sig(s["tokens_per_s"]), fmt_ratio(s["speedup_vs_naive"]),
-                     fmt_sig(s["gflops"]), fmt_percent(s["roofline_fraction"])])
+                     fmt_sig(s["gflops"]), fmt_percent(s["roofline_fraction"]),
+                     fmt_percent(s["step_roofline_fraction"])])
     by_env = {p["env"]: p for p in data["pytorch"]}
     envs = PYTORCH_ENVS + sorted(e for e in by_env if e not in PYTORCH_ENVS)
     derived = False
@@ -170,35 +171,38 @@ def step_table(data, threads):
         p = by_env.get(env)
         label = f"PyTorch {env}"
         if p is None:
-            rows.append([label, "not run", "", "", "", "", ""])
+            rows.append([label, "not run", "", "", "", "", "", ""])
             continue
         if not p["installed"]:
-            rows.append([label, "not installed", "", "", "", "", ""])
+            rows.append([label, "not installed", "", "", "", "", "", ""])
             if p.get("reason"):
                 notes.append(f"{label}: {p['reason']}")
             continue
         if p["threads"] != threads:
             label += f" ({p['threads']} threads)"
-        gflops = roofline = None
+        gflops = roofline = step_roofline = None
         if model and p["ms"] and (p["B"], p["T"]) == (model["B"], model["T"]):
             gflops = model["gflop_per_step"] / p["ms"] * 1000
             if model["roofline_ms"] and p["threads"] == threads:
                 roofline = model["roofline_ms"] / p["ms"]
+            if model["step_roofline_ms"] and p["threads"] == threads:
+                step_roofline = model["step_roofline_ms"] / p["ms"]
             derived = True
         rows.append([label, fmt_ms(p["ms"]), f"{fmt_ms(p['ms_min'])}–{fmt_ms(p['ms_max'])}",
                      fmt_sig(p["tokens_per_s"]), fmt_ratio(p["speedup_vs_naive"]),
-                     fmt_sig(gflops), fmt_percent(roofline)])
+                     fmt_sig(gflops), fmt_percent(roofline), fmt_percent(step_roofline)])
     if derived:
-        notes.append("PyTorch's GFLOP/s and % of roofline use the model's FLOPs and roofline "
-                     "time from bench_step.")
+        notes.append("PyTorch's GFLOP/s and % of the rooflines use the model's FLOPs and "
+                     "roofline times from bench_step.")
     first = (known + others + [p for p in data["pytorch"] if p["B"]] + [None])[0]
     shape = ""
     if first:
         model_name = str(first.get("model") or "").split(" ")[0]  # "d12 (L=12, ...)"
         shape = ", " + " ".join(x for x in (model_name, f"B={first['B']} T={first['T']}") if x)
     table = markdown_table(
-        ["family", "step ms", "min–max", "tokens/s", "× naive", "GFLOP/s", "% of roofline"],
-        rows, "lrrrrrr")
+        ["family", "step ms", "min–max", "tokens/s", "× naive", "GFLOP/s", "% of roofline",
+         "% of step roofline"],
+        rows, "lrrrrrrr")
     others_threads = sorted({s["threads"] for s in data["steps"]} - {threads})
     if others_threads:
         notes.append("Other thread counts (" + ", ".join(map(str, others_threads)) +
@@ -290,7 +294,11 @@ def summary(data):
         "× naive: naive's time over this one, at the same thread count. % of roof: the roofline "
         "time (the FLOPs at peak GFLOP/s or the bytes at DRAM GB/s, whichever takes longer; "
         "roofs.json) over the measured time; above 100% a kernel runs from cache, faster than "
-        "the DRAM roof. openblas [X]: under OPENBLAS_CORETYPE=X. Left out: sgemm_bare (a bare "
+        "the DRAM roof. % of roofline (steps): each kernel's roofline time summed over the "
+        "step's calls; % of step roofline: the step's FLOPs at peak plus one AdamW pass over "
+        "every parameter at DRAM GB/s (issue 9's definition, which charges AdamW's bytes even "
+        "where a fusion hides them in a GEMM). openblas [X]: under OPENBLAS_CORETYPE=X. "
+        "Left out: sgemm_bare (a bare "
         "cblas_sgemm, the yardstick) and the highway family forced onto one target."]))
     return "\n\n".join(p.strip("\n") for p in parts) + "\n"
 

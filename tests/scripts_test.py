@@ -25,7 +25,9 @@ def step(family, ms, threads=2):
             "pinning": "none", "simd": "Highway AVX2", "steps": 3,
             "step_ms": {"median": ms, "min": ms, "max": ms}, "tokens_per_s": 256 / ms * 1000,
             "peak_rss_mib": 2400, "gflop_per_step": 193.0, "gflops": 193.0 / ms * 1000,
-            "roofline_ms": 600.0, "roofline_fraction": 600.0 / ms, "timer_overhead_ms": 0.1,
+            "roofline_ms": 600.0, "roofline_fraction": 600.0 / ms, "adamw_pass_gb": 3.98,
+            "step_roofline_ms": 900.0, "step_roofline_fraction": 900.0 / ms,
+            "timer_overhead_ms": 0.1,
             "other_ms": 10.0, "losses": [11.0, 10.5, 10.2],
             "breakdown": [{"kernel": "matmul_forward", "family": family, "ms_per_step": ms * 0.9,
                            "calls_per_step": 49, "gflop_per_step": 63.0, "gb_per_step": 0.7,
@@ -93,6 +95,8 @@ class ScriptsTest(unittest.TestCase):
         lines = result.stdout.splitlines()
         highway = next(line for line in lines if line.startswith("| highway"))
         self.assertIn("15.0×", highway)  # 18000 ms / 1200 ms
+        # 600 and 900 ms of roofline (per kernel, whole step) over 1200 ms
+        self.assertRegex(highway, r"\|\s+50% \|\s+75% \|$")
         best_gelu = next(line for line in lines if line.startswith("| gelu_forward"))
         self.assertIn("highway", best_gelu)
         self.assertIn("20.0×", best_gelu)  # 8 ms / 0.4 ms
