@@ -6,8 +6,9 @@
 // is the core's own cost of feeding the FMAs (loads, broadcasts, address arithmetic), which no
 // change to the blocking for caches or memory can recover. On one core of an Intel Xeon (2 vCPUs
 // under KVM) it ran at 183.5-184.0 GFLOP/s against an FMA peak of 213.1-214.5 (85.5-86.3%, three
-// runs, results/xeon-2026-12-04/): the highway GEMM's fraction of the FMA peak is best read
-// against it. Compiled per Highway target
+// runs, results/xeon-2026-12-04/), and the next day, in a faster spell of the same machine, at
+// 239.0-239.2 against 246.2-246.9 (97%, results/xeon-2026-12-05/): the highway GEMM's fraction
+// of the FMA peak is best read against it, measured in the same spell. Compiled per Highway target
 // and dispatched to the best, like the kernels.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "bench/l1_kernel_peak.cc"
