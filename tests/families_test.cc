@@ -457,7 +457,7 @@ TEST_P(AttentionFamilyTest, BackwardAccumulatesLikeNaiveInDouble) {
 
 // GPT-2 124M's attention (C=768, NH=12) at T=64 and T=17, and awkward shapes: T=1, NH=1, B=1,
 // head sizes that are odd or not a multiple of the vector width, T not a multiple of the
-// query block; T=301 takes the highway family's long-context blocks (48 queries from T=256).
+// query block; T=301 takes the highway family's long-context blocks (128 queries from T=256).
 const AttentionShape kAttentionShapes[] = {
     {"gpt2_T64", 1, 64, 768, 12}, {"gpt2_T17", 2, 17, 768, 12}, {"T1", 2, 1, 8, 2},
     {"NH1", 1, 7, 5, 1},          {"hs3", 1, 9, 9, 3},          {"hs17_T33", 2, 33, 51, 3},
