@@ -26,7 +26,8 @@
 //    256-deep ones on every GPT-2 shape, by 2-13% (bench_kernels, 1 thread, alternated twice).
 //  - Memory: software prefetches cover what a training step brings from DRAM, the C tile (asked
 //    for before its K loop), the weights being packed (a few lines ahead of each stream) and a
-//    large or weight A (the next row strip, through each kernel's K loop).
+//    large or weight A (the next row strip, through each kernel's K loop); and the packed panel
+//    is asked for from L2 into L1 a few steps ahead of each kernel's loads (kPanelAheadSteps).
 //  - C may be stored transposed (TileEpilogue::transposed), for a forward turned around as
 //    outᵀ = weight · inpᵀ (matmul_highway.cc); each tile is turned in registers as it is stored.
 //  - A transposed A (column stride > 1, row stride 1: attention's probabilitiesᵀ and score
