@@ -113,7 +113,7 @@ constexpr size_t kFloatsPerLine = 16;  // a 64-byte cache line
 // How many K steps ahead a micro-kernel asks for its packed panel's lines (into L1; the panel
 // is in L2). On an Intel Xeon core, whose hardware prefetchers also follow the strip's 12 rows
 // of A, this took the highway GEMMs at B=4 T=64, 1 thread, from 0.7% slower (fcproj forward)
-// to 7% faster (LM head forward), the layers' backward 2-5%, and the d12 step about 2% at 1
+// to 7% faster (LM head forward), the layers' backward 1.6-5.4%, and the d12 step about 2% at 1
 // thread (level at 2); results/xeon-2026-12-05/. Not measured on Zen 5.
 constexpr size_t kPanelAheadSteps = 8;
 
