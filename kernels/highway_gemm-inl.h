@@ -21,7 +21,8 @@
 //    vector loaded is also stored to the panel), so the copy hides under their FMAs instead of
 //    running on its own: at B=4 T=64, 1 thread, the layers' dinp and weight-gradient GEMMs ran
 //    3-8% faster than with a separate PackB (the LM head's 1-2%).
-//  - Depth: K is cut into equal blocks of at most kMaxKc = 1024 (K=768 in one, 3072 in three).
+//  - Depth: K is cut into equal blocks of at most kMaxKc = 1024 (K=768 in one, 3072 in three;
+//    a call may ask for other blockings: GemmBlocking).
 //    Deep blocks mean fewer passes over each C tile and fewer calls; on one Zen 5 core they beat
 //    256-deep ones on every GPT-2 shape, by 2-13% (bench_kernels, 1 thread, alternated twice).
 //  - Memory: software prefetches cover what a training step brings from DRAM, the C tile (asked
@@ -542,15 +543,22 @@ struct Causal {
   size_t diagonal = 0;
 };
 
+// The K block and column block a Gemm call packs B in (the defaults suit every GPT-2 shape but
+// one: see InputGradientBlocking in matmul_highway.cc).
+struct GemmBlocking {
+  size_t max_kc = kMaxKc, nc = kNc;
+};
+
 // C (+)= alpha · A · B, finished as `epilogue` says (TileEpilogue; its pointers address the
 // same M × N block as c, with row stride ldc; bias N values): overwrite and bias apply to the
 // first K block, gelu_c and adamw to the last, while each finished tile is in cache.
 // Single-threaded; callers parallelise over independent blocks of C.
 inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, const Strided& b,
-                 float* c, size_t ldc, const GemmEpilogue& epilogue = {}, Causal causal = {}) {
+                 float* c, size_t ldc, const GemmEpilogue& epilogue = {}, Causal causal = {},
+                 GemmBlocking blocking = {}) {
   const hn::ScalableTag<float> d;
   const size_t width = 2 * hn::Lanes(d);
-  const size_t nc_max = std::max(width, kNc / width * width);
+  const size_t nc_max = std::max(width, blocking.nc / width * width);
   if (K == 0 && epilogue.transposed) {  // C = bias, element by element (no AdamW here)
     for (size_t m = 0; m < M; ++m) {
       for (size_t n = 0; n < N; ++n) {
@@ -576,7 +584,7 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
     }
     return;
   }
-  const size_t k_blocks = (K + kMaxKc - 1) / kMaxKc;
+  const size_t k_blocks = (K + blocking.max_kc - 1) / blocking.max_kc;
   const size_t kc_max = (K + k_blocks - 1) / k_blocks;
   float* packed = AlignedThreadScratch(kc_max * (nc_max + width) + kc_max * kGemmRows);
   float* a_strip = packed + kc_max * (nc_max + width);
