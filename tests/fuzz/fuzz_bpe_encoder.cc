@@ -30,11 +30,11 @@ const gpt2::BpeVocab& Vocab() {
     const auto files = gpt2::test::MakeTinyBpeFiles(merges);
     const std::string& json = files.encoder_json;
     const std::string& bpe = files.vocab_bpe;
-    const std::string encoder = gpt2::fuzz::WriteScratchFile(
+    const gpt2::fuzz::ScratchFile encoder(
         "tiny_encoder.json", reinterpret_cast<const uint8_t*>(json.data()), json.size());
-    const std::string merges_path = gpt2::fuzz::WriteScratchFile(
+    const gpt2::fuzz::ScratchFile merges_file(
         "tiny_vocab.bpe", reinterpret_cast<const uint8_t*>(bpe.data()), bpe.size());
-    return std::make_unique<gpt2::BpeVocab>(encoder, merges_path);
+    return std::make_unique<gpt2::BpeVocab>(encoder.path(), merges_file.path());
   }();
   return *vocab;
 }

@@ -11,12 +11,11 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t* split = std::find(data, data + size, 0);
-  const std::string encoder =
-      gpt2::fuzz::WriteScratchFile("encoder.json", data, static_cast<size_t>(split - data));
+  const gpt2::fuzz::ScratchFile encoder("encoder.json", data, static_cast<size_t>(split - data));
   const size_t rest = split < data + size ? static_cast<size_t>(data + size - split - 1) : 0;
-  const std::string vocab = gpt2::fuzz::WriteScratchFile("vocab.bpe", split + (rest > 0), rest);
+  const gpt2::fuzz::ScratchFile vocab("vocab.bpe", split + (rest > 0), rest);
   try {
-    const gpt2::BpeVocab bpe(encoder, vocab);
+    const gpt2::BpeVocab bpe(encoder.path(), vocab.path());
     gpt2::BpeEncoder coder(bpe);
     const std::string text = "Hello, world! It's 2024\n\n  \xff\xfe caf\xc3\xa9";
     if (bpe.Decode(coder.Encode(text)) != text) std::abort();

@@ -8,7 +8,8 @@
 #include "tests/fuzz/fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string path = gpt2::fuzz::WriteScratchFile("checkpoint.bin", data, size);
+  const gpt2::fuzz::ScratchFile file("checkpoint.bin", data, size);
+  const std::string& path = file.path();
   try {
     const gpt2::CheckpointHeader header = gpt2::ReadCheckpointHeader(path);
     std::vector<float> params(gpt2::NumParameters(header.config));

@@ -7,7 +7,8 @@
 #include "tests/fuzz/fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string path = gpt2::fuzz::WriteScratchFile("shard.bin", data, size);
+  const gpt2::fuzz::ScratchFile file("shard.bin", data, size);
+  const std::string& path = file.path();
   constexpr int kB = 2, kT = 3, kVocab = 1000;
   try {
     gpt2::DataLoader loader(path, "--train", kB, kT, kVocab);

@@ -5,7 +5,8 @@
 #include "tests/fuzz/fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string path = gpt2::fuzz::WriteScratchFile("tokenizer.bin", data, size);
+  const gpt2::fuzz::ScratchFile file("tokenizer.bin", data, size);
+  const std::string& path = file.path();
   try {
     const gpt2::TokenDecoder decoder(path);
     for (int id = -1; id <= decoder.vocab_size(); ++id) (void)decoder.Decode(id);

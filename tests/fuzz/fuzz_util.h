@@ -14,17 +14,28 @@
 
 namespace gpt2::fuzz {
 
-// A path of this process's own under /tmp, holding exactly `size` bytes of `data`.
-inline std::string WriteScratchFile(const char* name, const uint8_t* data, size_t size) {
-  const std::string path = "/tmp/gpt2_fuzz_" + std::to_string(getpid()) + "_" + std::string(name);
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (file == nullptr || (size > 0 && std::fwrite(data, 1, size, file) != size)) {
-    std::perror(path.c_str());
-    std::abort();  // the harness, not the code under test, failed
+// A file of this process's own under /tmp holding exactly `size` bytes of `data`, removed when
+// the object goes, so that a fuzzing run leaves nothing behind in /tmp.
+class ScratchFile {
+ public:
+  ScratchFile(const char* name, const uint8_t* data, size_t size)
+      : path_("/tmp/gpt2_fuzz_" + std::to_string(getpid()) + "_" + std::string(name)) {
+    std::FILE* file = std::fopen(path_.c_str(), "wb");
+    if (file == nullptr || (size > 0 && std::fwrite(data, 1, size, file) != size)) {
+      std::perror(path_.c_str());
+      std::abort();  // the harness, not the code under test, failed
+    }
+    std::fclose(file);
   }
-  std::fclose(file);
-  return path;
-}
+  ~ScratchFile() { std::remove(path_.c_str()); }
+  ScratchFile(const ScratchFile&) = delete;
+  ScratchFile& operator=(const ScratchFile&) = delete;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 }  // namespace gpt2::fuzz
 
