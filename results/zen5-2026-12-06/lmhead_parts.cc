@@ -33,17 +33,20 @@ int main(int argc, char** argv) {
     for (int which = 0; which < 2; ++which) {
       for (size_t i = 0; i < flush.size(); i += 64) flush[i]++;
       auto t0 = std::chrono::steady_clock::now();
-      if (which == 0) k.matmul_backward(dinp, nullptr, nullptr, dout, inp, w, 1, M, C, OC);
-      else k.matmul_backward(nullptr, dw, nullptr, dout, inp, w, 1, M, C, OC);
+      if (which == 0)
+        k.matmul_backward(dinp, nullptr, nullptr, dout, inp, w, 1, M, C, OC);
+      else
+        k.matmul_backward(nullptr, dw, nullptr, dout, inp, w, 1, M, C, OC);
       double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       double peak = burst.RunAsLongAs(s);
       if (r > 0) (which == 0 ? fa : fb).push_back(flops / s * 1e-9 / peak);
-      if (r > 0) printf("%s %.1f ms %.1f GF/s peak %.1f -> %.1f%%\n", which ? "dW  " : "dinp", s * 1e3,
-                        flops / s * 1e-9, peak, 100 * flops / s * 1e-9 / peak);
+      if (r > 0)
+        printf("%s %.1f ms %.1f GF/s peak %.1f -> %.1f%%\n", which ? "dW  " : "dinp", s * 1e3,
+               flops / s * 1e-9, peak, 100 * flops / s * 1e-9 / peak);
     }
   }
   std::sort(fa.begin(), fa.end());
   std::sort(fb.begin(), fb.end());
-  printf("median: dinp %.1f%%  dW %.1f%%  (sink %g)\n", 100 * fa[fa.size() / 2], 100 * fb[fb.size() / 2],
-         dinp[7] + dw[77]);
+  printf("median: dinp %.1f%%  dW %.1f%%  (sink %g)\n", 100 * fa[fa.size() / 2],
+         100 * fb[fb.size() / 2], dinp[7] + dw[77]);
 }
