@@ -28,7 +28,8 @@
 //  - Memory: software prefetches cover what a training step brings from DRAM, the C tile (asked
 //    for before its K loop), the weights being packed (a few lines ahead of each stream) and a
 //    large or weight A (the next row strip, through each kernel's K loop); and the packed panel
-//    is asked for from L2 into L1 a few steps ahead of each kernel's loads (kPanelAheadSteps).
+//    is asked for from L2 into L1 a few steps ahead of each kernel's loads (kPanelAheadSteps);
+//    a caller may hand Gemm lines it will need after the call, to be asked for during it.
 //  - C may be stored transposed (TileEpilogue::transposed), for a forward turned around as
 //    outᵀ = weight · inpᵀ (matmul_highway.cc); each tile is turned in registers as it is stored.
 //  - A transposed A (column stride > 1, row stride 1: attention's probabilitiesᵀ and score
@@ -356,11 +357,24 @@ struct PanelSource {
   size_t stride = 0;
 };
 
-// The next row strip of A, for a micro-kernel to ask for while its own K loop runs: lines
-// [begin, end) of its rows, counted row by row (lines_per_row a row, rows `stride` floats apart).
-struct NextStrip {
+// Cache lines for a micro-kernel to ask for while its own K loop runs: lines [begin, end) of a
+// block of rows, counted row by row (lines_per_row a row, from `row` on, rows `stride` floats
+// apart). Gemm gives each kernel its share of the next row strip of A (into L1) and of what its
+// caller will read after the call (Gemm's `later`, into L2).
+struct LineShare {
   const float* row = nullptr;
   size_t stride = 0, lines_per_row = 1, begin = 0, end = 0;
+  bool empty() const { return row == nullptr || begin >= end; }
+  const float* Line(size_t i) const {
+    return row + i / lines_per_row * stride + i % lines_per_row * kFloatsPerLine;
+  }
+  // Share `part` of `parts`, equal to within a line.
+  LineShare Part(size_t part, size_t parts) const {
+    LineShare share = *this;
+    share.begin = begin + part * (end - begin) / parts;
+    share.end = begin + (part + 1) * (end - begin) / parts;
+    return share;
+  }
 };
 
 // C[0..kRows) × [0..cols) (+)= alpha · A[0..kRows) × [0..kc) · panel, panel = kc × (2 vectors),
@@ -368,8 +382,8 @@ struct NextStrip {
 // `source`, a row-major B (see Gemm).
 template <size_t kRows, bool kPack, class D>
 HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t k0,
-                            float* HWY_RESTRICT panel, PanelSource source, NextStrip next,
-                            float alpha, float* c, size_t ldc, size_t cols,
+                            float* HWY_RESTRICT panel, PanelSource source, LineShare next,
+                            LineShare later, float alpha, float* c, size_t ldc, size_t cols,
                             const TileEpilogue<D>& e) {
   using V = decltype(hn::Zero(d));
   const size_t lanes = hn::Lanes(d);
@@ -413,14 +427,22 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
   // each with one comparison instead of a null test, a remainder and a bound (on the Intel Xeon,
   // bench_kernels at B=4 T=64, 1 thread, six alternations: the forward, which prefetches the next
   // strip, 3-4% faster, the AdamW-fused backward 1-3%, the plain backward level; the step 1-2%).
-  size_t next_line_at = next.row != nullptr && next_line < next.end ? kPrefetchEvery / 2 : kc;
+  size_t next_line_at = !next.empty() ? kPrefetchEvery / 2 : kc;
   size_t next_row_at = e.adamw != nullptr ? 0 : kc;
+  // The caller's lines go into L2 (prefetcht1), evenly over the K loop.
+  size_t later_line = later.begin, later_at = later.empty() ? kc : 0;
+  const size_t later_every =
+      later.empty() ? kc : std::max<size_t>(1, kc / (later.end - later.begin));
   for (size_t p = 0; p < kc; ++p) {
     if (p == next_line_at) {
-      const size_t row = next_line / next.lines_per_row, line = next_line % next.lines_per_row;
-      __builtin_prefetch(next.row + row * next.stride + line * kFloatsPerLine);
+      __builtin_prefetch(next.Line(next_line));
       ++next_line;
       next_line_at = next_line < next.end ? p + kPrefetchEvery : kc;
+    }
+    if (p == later_at) {
+      __builtin_prefetch(later.Line(later_line), 0, 2);
+      ++later_line;
+      later_at = later_line < later.end ? p + later_every : kc;
     }
     if (p == next_row_at) {
       float* stream = next_row < kRows ? e.param : next_row < 2 * kRows ? e.m : e.v;
@@ -480,17 +502,18 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const Strided& a, size_t m0, size_t 
 // so every loop over rows has a constant bound and the accumulators stay in registers.
 template <size_t kMax, bool kPack, class D>
 HWY_INLINE void DispatchRows(size_t rows, D d, size_t kc, const Strided& a, size_t m0, size_t k0,
-                             float* HWY_RESTRICT panel, PanelSource source, NextStrip next,
-                             float alpha, float* c, size_t ldc, size_t cols,
+                             float* HWY_RESTRICT panel, PanelSource source, LineShare next,
+                             LineShare later, float alpha, float* c, size_t ldc, size_t cols,
                              const TileEpilogue<D>& epilogue) {
   if constexpr (kMax > 1) {
     if (rows < kMax) {
-      DispatchRows<kMax - 1, kPack>(rows, d, kc, a, m0, k0, panel, source, next, alpha, c, ldc,
-                                    cols, epilogue);
+      DispatchRows<kMax - 1, kPack>(rows, d, kc, a, m0, k0, panel, source, next, later, alpha, c,
+                                    ldc, cols, epilogue);
       return;
     }
   }
-  MicroKernel<kMax, kPack>(d, kc, a, m0, k0, panel, source, next, alpha, c, ldc, cols, epilogue);
+  MicroKernel<kMax, kPack>(d, kc, a, m0, k0, panel, source, next, later, alpha, c, ldc, cols,
+                           epilogue);
 }
 
 using GemmEpilogue = TileEpilogue<hn::ScalableTag<float>>;
@@ -551,11 +574,13 @@ struct GemmBlocking {
 
 // C (+)= alpha · A · B, finished as `epilogue` says (TileEpilogue; its pointers address the
 // same M × N block as c, with row stride ldc; bias N values): overwrite and bias apply to the
-// first K block, gelu_c and adamw to the last, while each finished tile is in cache.
+// first K block, gelu_c and adamw to the last, while each finished tile is in cache. The lines
+// of `later`, if any, are asked for into L2 while the call's FMAs run, spread evenly over its
+// micro-kernels: what the caller reads from memory next (matmul_highway.cc's weight gradient).
 // Single-threaded; callers parallelise over independent blocks of C.
 inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, const Strided& b,
                  float* c, size_t ldc, const GemmEpilogue& epilogue = {}, Causal causal = {},
-                 GemmBlocking blocking = {}) {
+                 GemmBlocking blocking = {}, LineShare later = {}) {
   const hn::ScalableTag<float> d;
   const size_t width = 2 * hn::Lanes(d);
   const size_t nc_max = std::max(width, blocking.nc / width * width);
@@ -586,6 +611,10 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
   }
   const size_t k_blocks = (K + blocking.max_kc - 1) / blocking.max_kc;
   const size_t kc_max = (K + k_blocks - 1) / k_blocks;
+  // Every micro-kernel call takes an equal share of `later` (a causal product skips some: their
+  // lines are not asked for, which costs time, not results).
+  const size_t kernels = k_blocks * ((M + kGemmRows - 1) / kGemmRows) * ((N + width - 1) / width);
+  size_t kernel = 0;
   float* packed = AlignedThreadScratch(kc_max * (nc_max + width) + kc_max * kGemmRows);
   float* a_strip = packed + kc_max * (nc_max + width);
   const bool pack_a = a.row_stride == 1 && a.col_stride != 1;
@@ -634,7 +663,7 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
           e.overwrite = e.overwrite && first_k;
           if (!last_k) e.gelu_c = nullptr, e.adamw = nullptr;
           const size_t depth = p_end - std::min(p_end, p_begin);
-          NextStrip next;
+          LineShare next;
           if (prefetch_a && m0 + kGemmRows < M) {  // each panel's kernel asks for its share
             next.row = &a(m0 + kGemmRows, k0);
             next.stride = a.row_stride;
@@ -643,13 +672,14 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
             next.begin = j / width * lines / panels;
             next.end = (j / width + 1) * lines / panels;
           }
+          const LineShare later_share = later.empty() ? LineShare{} : later.Part(kernel++, kernels);
           if (pack_in_kernel && m0 == 0) {
             DispatchRows<kGemmRows, true>(rows, d, depth, a_block, a_m0, a_k0, panel,
-                                          {&b(k0, n0 + j), b.row_stride}, next, alpha, cj, ldc,
-                                          cols, e);
+                                          {&b(k0, n0 + j), b.row_stride}, next, later_share, alpha,
+                                          cj, ldc, cols, e);
           } else {
             DispatchRows<kGemmRows, false>(rows, d, depth, a_block, a_m0, a_k0 + p_begin, panel, {},
-                                           next, alpha, cj, ldc, cols, e);
+                                           next, later_share, alpha, cj, ldc, cols, e);
           }
         }
       }

@@ -102,7 +102,9 @@ OutputShare ShareOf(int thread, int threads, int M, int N) {
 // run along kLanes lines in sequence, which the hardware prefetcher follows, where sweeping all
 // the block's rows at each m wrote to one line in each of `rows` places, each a miss (at B=4
 // T=1024, 1 thread, transposing the qkv slices took 2.0-3.0 ms instead of 3.7-4.1, fcproj's
-// 0.5-0.6 instead of 1.2-1.9; three alternations).
+// 0.5-0.6 instead of 1.2-1.9; three alternations). The reads are a column walk the hardware
+// prefetcher does not follow, so each tile asks for its rows' lines of the next band (and
+// WeightGradient has the whole slice asked for while the block before it computes).
 void TransposeDoutSlice(float* dout_t, float* dbias, const float* dout, int M, int OC, int o0,
                         int rows, int ld) {
   const auto at = [&](int m, int r) { return dout + static_cast<size_t>(m) * OC + o0 + r; };
@@ -121,11 +123,13 @@ void TransposeDoutSlice(float* dout_t, float* dbias, const float* dout, int M, i
   constexpr int kLanes = static_cast<int>(hn::MaxLanes(hn::ScalableTag<float>()));
   for (; r0 + kLanes <= rows; r0 += kLanes) {
     V sum = hn::Zero(d);  // lane q: Σ_m dout[m, o0 + r0 + q]
+    const bool band_follows = r0 + 2 * kLanes <= rows;
     int m0 = 0;
     for (; m0 + kLanes <= M; m0 += kLanes) {
       float* band = dout_t + static_cast<size_t>(r0) * ld + m0;
       V tile[kLanes];
       for (int i = 0; i < kLanes; ++i) {
+        if (band_follows) __builtin_prefetch(at(m0 + i, r0 + kLanes));
         tile[i] = hn::LoadU(d, at(m0 + i, r0));
         sum = hn::Add(sum, tile[i]);  // with or without dbias: beside log2(lanes) permutes a row
       }
@@ -255,21 +259,40 @@ void WeightGradient(float* dweight, float* dbias, const float* dout, const float
                     int OC, const AdamwTensor* adamw,
                     const AdamwVectors<hn::ScalableTag<float>>* step, bool grad_has_sums) {
   const int block_rows = WeightGradientRows(M, OC, omp_get_max_threads());
+  const bool dout_from_memory = static_cast<size_t>(M) * OC * sizeof(float) >= kPrefetchABytes;
 #pragma omp parallel for schedule(static)
   for (int ob = 0; ob < Blocks(OC, block_rows); ++ob) {
     const int o0 = ob * block_rows, rows = std::min(block_rows, OC - o0);
     const int ld = SliceStride(M);
     float* dout_t = AlignedThreadScratch(static_cast<size_t>(rows) * ld, kCallerScratch);
     TransposeDoutSlice(dout_t, dbias, dout, M, OC, o0, rows, ld);
-    for (int nb = 0; nb < Blocks(C, kBlockCols); ++nb) {
+    const int column_blocks = Blocks(C, kBlockCols);
+    for (int nb = 0; nb < column_blocks; ++nb) {
       const int n0 = nb * kBlockCols, cols = std::min(kBlockCols, C - n0);
       const size_t offset = static_cast<size_t>(o0) * C + n0;
       const GemmEpilogue epilogue =
           adamw ? AdamwEpilogue(*step, adamw->param + offset, adamw->m + offset, adamw->v + offset,
                                 grad_has_sums)
                 : GemmEpilogue{};
+      // Where dout comes from memory, the last column block's GEMM asks for the dout slice of
+      // this thread's next block into L2 as it runs (schedule static: the next block but at the
+      // end of the thread's share), so that slice's transpose overlaps these FMAs. With the
+      // transpose's own next-band requests, the LM head's weight gradient at B=4 T=64, 1 thread,
+      // caches flushed, spent 2.0-2.5 ms a call transposing instead of 5.0-6.7 and reached
+      // 87.9-88.8% of the paired FMA peak instead of 85.2-87.3% (in-process alternation, three
+      // runs of 11 calls each, medians). Spread over all six column blocks the slice's lines
+      // stayed in L2 longer, evicting what the GEMMs used, and gained less.
+      LineShare next_slice;
+      if (dout_from_memory && nb == column_blocks - 1 && o0 + block_rows < OC) {
+        const int next_rows = std::min(block_rows, OC - o0 - block_rows);
+        next_slice.row = dout + o0 + block_rows;
+        next_slice.stride = static_cast<size_t>(OC);
+        next_slice.lines_per_row = Blocks(next_rows, static_cast<int>(kFloatsPerLine));
+        next_slice.end = next_slice.lines_per_row * M;
+      }
       Gemm(rows, cols, M, 1.0f, {dout_t, static_cast<size_t>(ld), 1},
-           {inp + n0, static_cast<size_t>(C), 1}, dweight + offset, C, epilogue);
+           {inp + n0, static_cast<size_t>(C), 1}, dweight + offset, C, epilogue, {}, {},
+           next_slice);
     }
   }
 }
