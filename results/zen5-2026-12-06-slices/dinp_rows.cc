@@ -1,5 +1,6 @@
-// The LM head's dinp (K = 50304, N = 768) at several row counts M, 1 thread, caches flushed before each
-// call, medians of 7 (build as slice_prefetch_ab.cc, without bench/fma_peak.cc; args: the M values).
+// The LM head's dinp (K = 50304, N = 768) at several row counts M, 1 thread, caches flushed before
+// each call, medians of 7 (build as slice_prefetch_ab.cc, without bench/fma_peak.cc; args: the M
+// values).
 #include <omp.h>
 #include <sys/mman.h>
 #include <algorithm>

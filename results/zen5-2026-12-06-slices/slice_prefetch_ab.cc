@@ -31,17 +31,24 @@ static float* Alloc(size_t n, float v) {
   for (size_t i = 0; i < n; ++i) f[i] = v * ((i * 2654435761u) % 1000) / 1000.0f;
   return f;
 }
-struct Cfg { int pfb, kc, nc, wrap = 0; };
+struct Cfg {
+  int pfb, kc, nc, wrap = 0;
+};
 extern "C" int gpt2_exp_wrap;
 int main(int argc, char** argv) {
   const int M = getenv("M") ? atoi(getenv("M")) : 256, C = 768, OC = 50304;
   const bool dw_mode = getenv("DW") != nullptr;
   std::vector<Cfg> cfgs;
-  for (int i = 1; i < argc; ++i) { Cfg c; sscanf(argv[i], "%d,%d,%d,%d", &c.pfb, &c.kc, &c.nc, &c.wrap); cfgs.push_back(c); }
+  for (int i = 1; i < argc; ++i) {
+    Cfg c;
+    sscanf(argv[i], "%d,%d,%d,%d", &c.pfb, &c.kc, &c.nc, &c.wrap);
+    cfgs.push_back(c);
+  }
   omp_set_num_threads(1);
   const KernelTable& k = Registry::Get().Find("highway")->kernels;
   float *dout = Alloc(size_t(M) * OC, 1e-3f), *inp = Alloc(size_t(M) * C, 1),
-        *w = Alloc(size_t(OC) * C, 0.02f), *dinp = Alloc(size_t(M) * C, 0), *dw = Alloc(size_t(OC) * C, 0);
+        *w = Alloc(size_t(OC) * C, 0.02f), *dinp = Alloc(size_t(M) * C, 0),
+        *dw = Alloc(size_t(OC) * C, 0);
   std::vector<char> flush(64 << 20, 1);
   const double flops = 2.0 * M * C * OC;
   FmaBurst burst;
@@ -49,11 +56,17 @@ int main(int argc, char** argv) {
   const int reps = getenv("REPS") ? atoi(getenv("REPS")) : 9;
   for (int r = 0; r < reps; ++r) {
     for (size_t c = 0; c < cfgs.size(); ++c) {
-      gpt2_exp_pfb = cfgs[c].pfb; gpt2_exp_kc = cfgs[c].kc; gpt2_exp_nc = cfgs[c].nc; gpt2_exp_wrap = cfgs[c].wrap;
+      gpt2_exp_pfb = cfgs[c].pfb;
+      gpt2_exp_kc = cfgs[c].kc;
+      gpt2_exp_nc = cfgs[c].nc;
+      gpt2_exp_wrap = cfgs[c].wrap;
       for (size_t i = 0; i < flush.size(); i += 64) flush[i]++;
-      gpt2_exp_ticks = 0; auto t0 = std::chrono::steady_clock::now();
-      if (dw_mode) k.matmul_backward(nullptr, dw, nullptr, dout, inp, w, 1, M, C, OC);
-      else k.matmul_backward(dinp, nullptr, nullptr, dout, inp, w, 1, M, C, OC);
+      gpt2_exp_ticks = 0;
+      auto t0 = std::chrono::steady_clock::now();
+      if (dw_mode)
+        k.matmul_backward(nullptr, dw, nullptr, dout, inp, w, 1, M, C, OC);
+      else
+        k.matmul_backward(dinp, nullptr, nullptr, dout, inp, w, 1, M, C, OC);
       double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       double peak = burst.RunAsLongAs(s);
       if (r > 0) f[c].push_back(flops / s * 1e-9 / peak);
@@ -64,8 +77,9 @@ int main(int argc, char** argv) {
     std::sort(f[c].begin(), f[c].end());
     std::sort(tr[c].begin(), tr[c].end());
     printf("transposes %.2f ms  ", tr[c][tr[c].size() / 2]);
-    printf("wrap=%d pfb=%d kc=%d nc=%d: median %.1f%% (min %.1f max %.1f)\n", cfgs[c].wrap, cfgs[c].pfb, cfgs[c].kc, cfgs[c].nc,
-           100 * f[c][f[c].size() / 2], 100 * f[c].front(), 100 * f[c].back());
+    printf("wrap=%d pfb=%d kc=%d nc=%d: median %.1f%% (min %.1f max %.1f)\n", cfgs[c].wrap,
+           cfgs[c].pfb, cfgs[c].kc, cfgs[c].nc, 100 * f[c][f[c].size() / 2], 100 * f[c].front(),
+           100 * f[c].back());
   }
   printf("(sink %g)\n", dinp[7] + dw[77]);
 }
