@@ -12,7 +12,6 @@
 // Build: g++ -O3 -DNDEBUG -fopenmp -std=c++17 -I. <this file> bench/fma_peak.cc
 //        build/kernels/libgpt2_kernels.a -lhwy -lopenblas
 #include <omp.h>
-#include <sys/mman.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -21,22 +20,16 @@
 #include <vector>
 #include "bench/fma_peak.h"
 #include "kernels/registry.h"
+#include "results/zen5-2026-12-06/lmhead_harness.h"
 using namespace gpt2;
 extern "C" int gpt2_exp_pfb, gpt2_exp_kc, gpt2_exp_nc;
 extern "C" unsigned long long gpt2_exp_ticks;
-static float* Alloc(size_t n, float v) {
-  void* p = aligned_alloc(2 << 20, (n * 4 + (2 << 20) - 1) / (2 << 20) * (2 << 20));
-  madvise(p, n * 4, MADV_HUGEPAGE);
-  float* f = static_cast<float*>(p);
-  for (size_t i = 0; i < n; ++i) f[i] = v * ((i * 2654435761u) % 1000) / 1000.0f;
-  return f;
-}
 struct Cfg {
   int pfb, kc, nc, wrap = 0;
 };
 extern "C" int gpt2_exp_wrap;
 int main(int argc, char** argv) {
-  const int M = getenv("M") ? atoi(getenv("M")) : 256, C = 768, OC = 50304;
+  const int M = getenv("M") ? atoi(getenv("M")) : 256;
   const bool dw_mode = getenv("DW") != nullptr;
   std::vector<Cfg> cfgs;
   for (int i = 1; i < argc; ++i) {
@@ -45,12 +38,9 @@ int main(int argc, char** argv) {
     cfgs.push_back(c);
   }
   omp_set_num_threads(1);
-  const KernelTable& k = Registry::Get().Find("highway")->kernels;
-  float *dout = Alloc(size_t(M) * OC, 1e-3f), *inp = Alloc(size_t(M) * C, 1),
-        *w = Alloc(size_t(OC) * C, 0.02f), *dinp = Alloc(size_t(M) * C, 0),
-        *dw = Alloc(size_t(OC) * C, 0);
-  std::vector<char> flush(64 << 20, 1);
-  const double flops = 2.0 * M * C * OC;
+  const LmHeadBackward op(M);
+  CacheFlush flush;
+  const double flops = op.FlopsPerProduct();
   FmaBurst burst;
   std::vector<std::vector<double>> f(cfgs.size()), tr(cfgs.size());
   const int reps = getenv("REPS") ? atoi(getenv("REPS")) : 9;
@@ -60,14 +50,9 @@ int main(int argc, char** argv) {
       gpt2_exp_kc = cfgs[c].kc;
       gpt2_exp_nc = cfgs[c].nc;
       gpt2_exp_wrap = cfgs[c].wrap;
-      for (size_t i = 0; i < flush.size(); i += 64) flush[i]++;
+      flush();
       gpt2_exp_ticks = 0;
-      auto t0 = std::chrono::steady_clock::now();
-      if (dw_mode)
-        k.matmul_backward(nullptr, dw, nullptr, dout, inp, w, 1, M, C, OC);
-      else
-        k.matmul_backward(dinp, nullptr, nullptr, dout, inp, w, 1, M, C, OC);
-      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const double s = op.Time(dw_mode);
       double peak = burst.RunAsLongAs(s);
       if (r > 0) f[c].push_back(flops / s * 1e-9 / peak);
       if (r > 0) tr[c].push_back(gpt2_exp_ticks / 2.096e6);
@@ -81,5 +66,5 @@ int main(int argc, char** argv) {
            cfgs[c].pfb, cfgs[c].kc, cfgs[c].nc, 100 * f[c][f[c].size() / 2], 100 * f[c].front(),
            100 * f[c].back());
   }
-  printf("(sink %g)\n", dinp[7] + dw[77]);
+  printf("(sink %g)\n", op.dinp[7] + op.dw[77]);
 }

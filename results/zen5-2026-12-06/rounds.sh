@@ -4,7 +4,7 @@
 # each bench_step --kernels auto --paired-peak step, then PyTorch's tuned step, as compare.sh.
 # Run alone from the repository root: results/zen5-2026-12-06/rounds.sh
 set -u
-R=results/zen5-2026-12-06
+R=${R:-results/zen5-2026-12-06}  # the folder it writes to (the fifteenth session's run.sh sets it)
 O=$R/rounds
 mkdir -p $O
 export OMP_PROC_BIND=true OMP_PLACES=cores

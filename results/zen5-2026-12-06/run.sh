@@ -7,7 +7,7 @@
 # 2. "≥ 5× faster than naive", side by side at 1 and 2 threads, auto from run/tune.txt.
 # 3. The highway GEMMs' fractions of a paired FMA burst at 1 thread, B=4 T=64.
 set -u
-R=results/zen5-2026-12-06
+R=${R:-results/zen5-2026-12-06}  # the folder it writes to (the fifteenth session's run.sh sets it)
 F=$R/run
 O=$F results/xeon-2026-12-04-step/compare.sh
 export OMP_PROC_BIND=true OMP_PLACES=cores
