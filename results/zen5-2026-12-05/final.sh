@@ -7,7 +7,7 @@
 # 3. The highway GEMMs' fractions of a paired FMA burst at 1 thread, B=4 T=64.
 set -u
 R=results/zen5-2026-12-05
-F=$R/final
+F=${F:-$R/final}  # the folder it writes to (results/zen5-2026-12-06/run.sh sets it)
 O=$F results/xeon-2026-12-04-step/compare.sh
 export OMP_PROC_BIND=true OMP_PLACES=cores
 for t in 1 2; do
