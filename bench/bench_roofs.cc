@@ -284,6 +284,16 @@ int Run(int argc, char** argv) {
     std::printf("%7d %12.1f %12.1f %12.1f %12.1f %12.1f %12.1f %12.1f\n", t, r.peak_gflops(),
                 r.sgemm_gflops, r.highway_gflops, r.dram_gbs, r.cache_gbs, r.fma_gflops,
                 r.l1_kernel_gflops);
+    // Nothing can outrun the FMA units: a GEMM above the burst means the burst is not measuring
+    // them on this CPU (as when its accumulators spilled to the stack on 16-register targets),
+    // and every fraction of it would read too high.
+    const double fastest = std::max({r.sgemm_gflops, r.highway_gflops, r.l1_kernel_gflops});
+    if (fastest > 1.03 * r.fma_gflops) {
+      std::printf(
+          "warning: with %d thread(s) a GEMM ran %.1f GFLOP/s, above the FMA burst's %.1f: "
+          "the FMA peak reads low on this CPU (bench/fma_peak.cc)\n",
+          t, fastest, r.fma_gflops);
+    }
     std::fflush(stdout);
   }
   SetThreads(max_threads);  // the JSON's threading line describes the largest count
