@@ -12,7 +12,8 @@
 //    Either way at least 12 independent FMA chains cover the FMA latency (4 cycles) times two
 //    FMA ports.
 //  - L1: the kGemmRows × kc strip of A (up to 12 × 1024 floats, 48 KiB) stays in L1 (or close
-//    to it) while the kernel sweeps the packed panel.
+//    to it) while the kernel sweeps the packed panel. With 16 registers the kernels go panel by
+//    panel instead, over blocks of rows of A (kPanelOuterRows).
 //  - L2: B is packed, kc rows × kNc columns (up to 512 KiB), into micro-panels laid out in the
 //    order the kernel reads them, so the inner loop streams B with unit stride from L2 whatever
 //    B's strides were; columns past N are packed as zeros, so edges need no special kernel.
@@ -118,6 +119,18 @@ constexpr size_t kFloatsPerLine = 16;  // a 64-byte cache line
 // to 7% faster (LM head forward), the layers' backward 1.6-5.4%, and the d12 step about 2% at 1
 // thread (level at 2); results/xeon-2026-12-05/. Not measured on Zen 5.
 constexpr size_t kPanelAheadSteps = 8;
+// The order of a K block's micro-kernels. AVX-512 (and the default elsewhere): row strips
+// outside, so each strip of A meets every panel of the block in turn. With 16 registers (AVX2,
+// SSE4): panels outside, within blocks of kPanelOuterRows rows of A, so consecutive kernels share
+// a panel and a strip is read again only kPanelOuterRows / 6 kernels later. On one Zen 3 core
+// (AVX2, 32 KiB L1, 512 KiB L2) the layers' GEMMs at B=4 T=64, 1 thread, rose from 61-77% to
+// 77-86% of the paired FMA peak, and at B=1 T=1024 by 4-22 points (in-process alternation,
+// results/zen3-2026-12-06/). Not measured on AVX-512, which keeps the order it was tuned in.
+#if HWY_TARGET <= HWY_AVX3
+constexpr size_t kPanelOuterRows = 0;  // 0: row strips outside
+#else
+constexpr size_t kPanelOuterRows = 96;
+#endif
 
 // Packs B rows [k0, k0+kc) × columns [n0, n0+nc) into micro-panels of `width` columns:
 // panel j holds rows p = 0..kc, each `width` contiguous floats. Columns past N are zeros.
@@ -634,6 +647,58 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
       if (!pack_in_kernel) PackB(packed, b, k0, kc, n0, nc, N, width);
       const size_t panels = (nc + width - 1) / width;
       const bool first_k = k0 == 0, last_k = k0 + kc == K;
+      // One micro-kernel: C rows [m0, m0 + kGemmRows) × panel j, over the block's depth
+      // [p_begin, p_end), A's strip read from a_block at (a_m0, a_k0), asking for `next`.
+      // Inlined, so every target's kernels compile inside Gemm as they did before this order.
+      const auto run_kernel = [&](size_t m0, size_t j, const Strided& a_block, size_t a_m0,
+                                  size_t a_k0, size_t p_begin, size_t p_end, const LineShare& next)
+          __attribute__((always_inline)) {
+        const size_t rows = std::min(kGemmRows, M - m0);
+        float* panel = packed + j * kc + p_begin * width;
+        float* cj = c + epilogue.Offset(m0, n0 + j, ldc);
+        const size_t cols = std::min(width, nc - j);
+        GemmEpilogue e = epilogue.At(m0, n0 + j, ldc);
+        e.overwrite = e.overwrite && first_k;
+        if (!last_k) e.gelu_c = nullptr, e.adamw = nullptr;
+        const size_t depth = p_end - std::min(p_end, p_begin);
+        const LineShare later_share = later.empty() ? LineShare{} : later.Part(kernel++, kernels);
+        if (pack_in_kernel && m0 == 0) {
+          DispatchRows<kGemmRows, true>(rows, d, depth, a_block, a_m0, a_k0, panel,
+                                        {&b(k0, n0 + j), b.row_stride}, next, later_share, alpha,
+                                        cj, ldc, cols, e);
+        } else {
+          DispatchRows<kGemmRows, false>(rows, d, depth, a_block, a_m0, a_k0 + p_begin, panel, {},
+                                         next, later_share, alpha, cj, ldc, cols, e);
+        }
+      };
+      // The next strip's lines of a large A, rows [m1, m1 + kGemmRows) ∩ [m1, m_end): share
+      // `part` of `parts` (each kernel of a strip-outer pass asks for its panel's share).
+      const auto next_strip = [&](size_t m1, size_t m_end, size_t part, size_t parts)
+          __attribute__((always_inline)) {
+        LineShare next;
+        if (!prefetch_a || m1 >= m_end) return next;
+        next.row = &a(m1, k0);
+        next.stride = a.row_stride;
+        next.lines_per_row = (kc + kFloatsPerLine - 1) / kFloatsPerLine;
+        const size_t lines = std::min(kGemmRows, m_end - m1) * next.lines_per_row;
+        next.begin = part * lines / parts;
+        next.end = (part + 1) * lines / parts;
+        return next;
+      };
+      if (kPanelOuterRows > 0 && !pack_a && causal.kind == Causal::kNone) {
+        for (size_t mb = 0; mb < M; mb += kPanelOuterRows) {
+          const size_t mb_end = std::min(M, mb + kPanelOuterRows);
+          for (size_t j = 0; j < nc; j += width) {
+            for (size_t m0 = mb; m0 < mb_end; m0 += kGemmRows) {
+              // A large A comes from memory on the first panel's pass, and from L2 after it.
+              const LineShare next =
+                  j == 0 ? next_strip(m0 + kGemmRows, mb_end, 0, 1) : LineShare{};
+              run_kernel(m0, j, a, m0, k0, 0, kc, next);
+            }
+          }
+        }
+        continue;
+      }
       for (size_t m0 = 0; m0 < M; m0 += kGemmRows) {
         const size_t rows = std::min(kGemmRows, M - m0);
         Strided a_block = a;
@@ -656,31 +721,8 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
         }
         for (size_t j = 0; j < nc; j += width) {
           if (causal.kind == Causal::kColumnsAfterRow && n0 + j > last_position) break;
-          float* panel = packed + j * kc + p_begin * width;
-          float* cj = c + epilogue.Offset(m0, n0 + j, ldc);
-          const size_t cols = std::min(width, nc - j);
-          GemmEpilogue e = epilogue.At(m0, n0 + j, ldc);
-          e.overwrite = e.overwrite && first_k;
-          if (!last_k) e.gelu_c = nullptr, e.adamw = nullptr;
-          const size_t depth = p_end - std::min(p_end, p_begin);
-          LineShare next;
-          if (prefetch_a && m0 + kGemmRows < M) {  // each panel's kernel asks for its share
-            next.row = &a(m0 + kGemmRows, k0);
-            next.stride = a.row_stride;
-            next.lines_per_row = (kc + kFloatsPerLine - 1) / kFloatsPerLine;
-            const size_t lines = std::min(kGemmRows, M - m0 - kGemmRows) * next.lines_per_row;
-            next.begin = j / width * lines / panels;
-            next.end = (j / width + 1) * lines / panels;
-          }
-          const LineShare later_share = later.empty() ? LineShare{} : later.Part(kernel++, kernels);
-          if (pack_in_kernel && m0 == 0) {
-            DispatchRows<kGemmRows, true>(rows, d, depth, a_block, a_m0, a_k0, panel,
-                                          {&b(k0, n0 + j), b.row_stride}, next, later_share, alpha,
-                                          cj, ldc, cols, e);
-          } else {
-            DispatchRows<kGemmRows, false>(rows, d, depth, a_block, a_m0, a_k0 + p_begin, panel, {},
-                                           next, later_share, alpha, cj, ldc, cols, e);
-          }
+          run_kernel(m0, j, a_block, a_m0, a_k0, p_begin, p_end,
+                     next_strip(m0 + kGemmRows, M, j / width, panels));
         }
       }
     }
