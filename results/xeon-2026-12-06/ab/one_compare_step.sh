@@ -1,0 +1,14 @@
+#!/bin/bash
+# The micro-kernel's three prefetch tests folded into one comparison a step (the build in
+# build-exp) against HEAD's build (build/), the d12 step (B=4 T=64, highway, THREADS threads,
+# 6 steps), alternated run by run, ROUNDS rounds: the step's median and the GEMM rows.
+set -u
+T=${THREADS:-1}
+export OMP_PROC_BIND=true OMP_PLACES=cores
+for round in $(seq ${ROUNDS:-4}); do
+  for b in build build-exp; do
+    out=$($b/bench_step --threads $T --kernels highway --steps 6 --warmup 1 2>&1)
+    echo "round $round $b | $(echo "$out" | grep '^step: median' | cut -d, -f1)" \
+      "| $(echo "$out" | grep -E '^matmul_(forward|backward|backward_adamw) ' | awk '{printf "%s %s; ", $1, $3}')"
+  done
+done
