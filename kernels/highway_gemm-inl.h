@@ -125,7 +125,9 @@ constexpr size_t kPanelAheadSteps = 8;
 // a panel and a strip is read again only kPanelOuterRows / 6 kernels later. On one Zen 3 core
 // (AVX2, 32 KiB L1, 512 KiB L2) the layers' GEMMs at B=4 T=64, 1 thread, rose from 61-77% to
 // 77-86% of the paired FMA peak, and at B=1 T=1024 by 4-22 points (in-process alternation,
-// results/zen3-2026-12-06/). Not measured on AVX-512, which keeps the order it was tuned in.
+// results/zen3-2026-12-06/). On the AVX-512 Xeon (48 KiB L1, 2 MiB L2) it sped the forward up
+// only where the weights stayed in cache between calls: in a d12 step, where they come from
+// memory, the forward took 7-14% longer (results/xeon-2026-12-06/): AVX-512 keeps strips outside.
 #if HWY_TARGET <= HWY_AVX3
 constexpr size_t kPanelOuterRows = 0;  // 0: row strips outside
 #else
