@@ -1,8 +1,10 @@
 #!/bin/bash
 # The d12 step (B=4 T=64, highway family, THREADS threads, default 1) with the GEMM micro-kernel's
-# prefetches switched by environment (GPT2_EXP_V) in one temporary build of HEAD plus an
-# experiment patch (BIN, default /work/exp/build-exp/bench_step), the settings alternated run
-# by run, ROUNDS rounds (default 3). SETTINGS: the GPT2_EXP_V values (default "0 1 2 3 4").
+# prefetches switched by environment (GPT2_EXP_V) in one temporary build: c4f6b8d plus
+# ab/experiments.patch, configured Release in a separate build folder (this session's was a git
+# worktree at /work/exp, built in build-exp/; BIN points at its bench_step), the settings
+# alternated run by run, ROUNDS rounds (default 3). SETTINGS: the GPT2_EXP_V values (default
+# "0 1 2 3 4"; ab/experiments.patch's comments say what each one does).
 # Prints each run's step median and bench_step's breakdown lines for the three matmul kernels.
 set -u
 T=${THREADS:-1}
