@@ -4,7 +4,7 @@
 # ab/experiments.patch, configured Release in a separate build folder (this session's was a git
 # worktree at /work/exp, built in build-exp/; BIN points at its bench_step), the settings
 # alternated run by run, ROUNDS rounds (default 3). SETTINGS: the GPT2_EXP_V values (default
-# "0 1 2 3 4"; ab/experiments.patch's comments say what each one does).
+# "0 1 2 3 4"; results/xeon-2026-12-07/README.md says what each one does).
 # Prints each run's step median and bench_step's breakdown lines for the three matmul kernels.
 set -u
 T=${THREADS:-1}
