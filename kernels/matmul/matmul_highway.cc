@@ -219,14 +219,21 @@ void MatmulGeluForward(float* out, float* gelu_out, const float* inp, const floa
 }
 
 // The GEMM's blocking for dinp. The LM head's at few rows (K = Vp = 50304, M = B·T = 256 at
-// B=4 T=64) takes K blocks of at most 512 and column blocks of 256 instead of 1024 and 128: its
-// dout (51 MB) is then read from memory in 3 passes instead of 6, and a row strip's 12 × 512
-// floats stay in L1 while every panel of the block uses them, where 12 × 1006 filled it. On one
-// Zen 5 core, dinp alone with caches flushed (medians of 7 calls, alternated): 3-4% faster at
-// M = 256 (4 runs); level at M = 1024, and level or 1-2% slower on the layers' dinp at T=64 and
-// T=1024, which keep the default. results/zen5-2026-12-05/.
+// B=4 T=64) takes K blocks of at most 512 and column blocks of 384 instead of 1024 and 128: a
+// row strip's 12 × 512 floats stay in L1 while every panel of the block uses them, where
+// 12 × 1006 filled it, and its dout (51 MB) is read from memory once per column block: 2 passes
+// at 1 thread, and at 2 threads one per thread (each thread's 384 columns are one block, where
+// 256 columns left it a second, 128-wide block that read dout again for a third as many FMAs).
+// On one Zen 5 core, dinp alone with caches flushed (medians of 7 calls, alternated), 512 × 256
+// ran 3-4% faster than the default at M = 256 (4 runs); level at M = 1024, and level or 1-2%
+// slower on the layers' dinp at T=64 and T=1024, which keep the default
+// (results/zen5-2026-12-05/). On the 2-core Intel Xeon, 384 columns against 256: 63.1-63.4% →
+// 65.6-65.9% of the paired FMA burst at 2 threads, 65.6-65.9% → 66.7-67.7% at 1 (in-process
+// alternation, medians of 15 calls, caches flushed), and in the d12 step the LM head's dinp fell
+// from 0.336-0.342 to 0.325-0.331 of the forward matmuls' time at 2 threads, 0.327-0.332 to
+// 0.322-0.328 at 1 (bench_step's breakdown, alternated 4 and 3 times; results/xeon-2026-12-08/).
 GemmBlocking InputGradientBlocking(int M, int OC) {
-  if (OC >= 8192 && M < 1024) return {512, 256};
+  if (OC >= 8192 && M < 1024) return {512, 384};
   return {};
 }
 
