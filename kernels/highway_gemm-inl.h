@@ -117,8 +117,18 @@ constexpr size_t kFloatsPerLine = 16;  // a 64-byte cache line
 // is in L2). On an Intel Xeon core, whose hardware prefetchers also follow the strip's 12 rows
 // of A, this took the highway GEMMs at B=4 T=64, 1 thread, from 0.7% slower (fcproj forward)
 // to 7% faster (LM head forward), the layers' backward 1.6-5.4%, and the d12 step about 2% at 1
-// thread (level at 2); results/xeon-2026-12-05/. Not measured on Zen 5.
+// thread (level at 2); results/xeon-2026-12-05/. On AVX-512, 16 steps (2 KiB of panel) did
+// better still on that Xeon (in-process alternation over a d12 step's weights, 1 thread): the
+// forward 1.5-4% faster at B·T = 256 and 2-7% at 1024, the AdamW-fused weight gradient 1-3.4%
+// and 1.5-4%; the d12 step's whole-step ratio 0.02-0.03 lower at 1 and at 2 threads (bench_step,
+// alternated 3 and 4 times). The optimum was sharp: 12 steps level with 8, and 14, 20, 24 and
+// 32 slower than 8 (results/xeon-2026-12-08/). Other targets keep 8 (measured against none).
+// Neither was measured on Zen 5.
+#if HWY_TARGET <= HWY_AVX3
+constexpr size_t kPanelAheadSteps = 16;
+#else
 constexpr size_t kPanelAheadSteps = 8;
+#endif
 // The order of a K block's micro-kernels. AVX-512 (and the default elsewhere): row strips
 // outside, so each strip of A meets every panel of the block in turn. With 16 registers (AVX2,
 // SSE4): panels outside, within blocks of kPanelOuterRows rows of A, so consecutive kernels share
