@@ -2,10 +2,14 @@
 
 #include <sys/mman.h>
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <utility>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "kernels/error.h"
 
@@ -46,9 +50,33 @@ FloatBuffer& FloatBuffer::operator=(FloatBuffer&& other) noexcept {
   return *this;
 }
 
-// Zeroing the gradients is a pure stream of stores (about 0.75 GB a step at d12, B=4, T=64),
-// bound by memory bandwidth, and one core cannot draw all of it: each thread clears its own
-// contiguous slice (one thread's triad bandwidth here is about half of two threads').
+namespace {
+
+// Zeroes data[0, count) with non-temporal stores where the CPU has them: whole lines go
+// straight to memory, without first being read into the cache and without evicting what the
+// next kernels need. The zeroed buffers are far larger than the caches, so the lines would
+// be written back anyway. On a 2-vCPU Intel Xeon, d12 B=4 T=64 (highway, alternated step by
+// step in one process), ZeroGrad took 10.7-12.1 ms instead of memset's 25.6-26.7 at 1 thread
+// and 5.4-6.2 instead of 14.1-14.5 at 2, and the whole step 1.1-2.3% less.
+void StoreZeros(float* data, size_t count) {
+#if defined(__SSE2__)
+  size_t i = 0;
+  for (; i < count && reinterpret_cast<uintptr_t>(data + i) % 16 != 0; ++i) data[i] = 0.0f;
+  const __m128 zeros = _mm_setzero_ps();
+  for (; i + 4 <= count; i += 4) _mm_stream_ps(data + i, zeros);
+  for (; i < count; ++i) data[i] = 0.0f;
+  _mm_sfence();  // streamed stores are weakly ordered: finish them before another thread reads
+#else
+  std::memset(data, 0, count * sizeof(float));
+#endif
+}
+
+}  // namespace
+
+// Zeroing the activation gradients is a pure stream of stores (about 0.19 GB a step at d12,
+// B=4, T=64, and 1.9 GB at B=1, T=1024, two thirds of it attention's T×T scores), bound by memory
+// bandwidth, and one core cannot draw all of it: each thread clears its own contiguous slice
+// (one thread's triad bandwidth here is about half of two threads').
 void FloatBuffer::ZeroRange(size_t begin, size_t end) {
   if (data_ == nullptr || begin >= end) return;
   constexpr size_t kSlice = 1 << 20;  // floats: big enough to amortise the fork
@@ -56,7 +84,7 @@ void FloatBuffer::ZeroRange(size_t begin, size_t end) {
 #pragma omp parallel for schedule(static)
   for (long s = 0; s < slices; ++s) {
     const size_t first = begin + static_cast<size_t>(s) * kSlice;
-    std::memset(data_ + first, 0, std::min(kSlice, end - first) * sizeof(float));
+    StoreZeros(data_ + first, std::min(kSlice, end - first));
   }
 }
 
