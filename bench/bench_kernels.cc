@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -102,6 +103,12 @@ class Buffers {
     for (int& t : tokens_.back()) t = static_cast<int>(rng.Below(below));
     return tokens_.back().data();
   }
+  // n flags, set at the `count` rows that `rows` names (a batch's tokens' rows of wte).
+  const uint8_t* RowFlags(size_t n, const int* rows, size_t count) {
+    flags_.emplace_back(n, 0);
+    for (size_t i = 0; i < count; ++i) flags_.back()[static_cast<size_t>(rows[i])] = 1;
+    return flags_.back().data();
+  }
 
  private:
   struct Free {
@@ -109,6 +116,7 @@ class Buffers {
   };
   std::vector<std::unique_ptr<Real[], Free>> store_;
   std::vector<std::vector<int>> tokens_;
+  std::vector<std::vector<uint8_t>> flags_;
 };
 
 template <typename Real>
@@ -318,8 +326,8 @@ Prepared<Real> Prepare(KernelId id, const Table& k, const Shape& s, size_t adamw
       // The weight and bias take an AdamW step from gradients that arrive zeroed, as ZeroGrad
       // leaves them; each timed call steps them again from the same inputs. The tied LM head is
       // called as the model calls it, last in the backward: no dinp (taken earlier), no bias, and
-      // a gradient that may hold encoder_backward's rows (zero here, as for all rows but the
-      // batch's tokens in a step).
+      // a gradient whose batch tokens' rows are flagged as holding encoder_backward's sums (zero
+      // here; in a step all other rows are zero too).
       const bool lm_head = s.role == "lmhead";
       Real *dinp = lm_head ? nullptr : buf.Floats(BT * C), *dout = buf.Floats(BT * OC);
       Real* inp = buf.Floats(BT * C);
@@ -328,8 +336,9 @@ Prepared<Real> Prepare(KernelId id, const Table& k, const Shape& s, size_t adamw
       const AdamwTensorOf<Real> bias{lm_head ? nullptr : buf.Floats(OC), buf.Floats(OC, 0, 0),
                                      buf.Floats(OC, 0, 0), buf.Floats(OC, 0, 0)};
       const AdamwStep step{1e-4f, 0.9f, 0.999f, 1e-8f, 0.0f, 1};
+      const uint8_t* rows_with_sums = lm_head ? buf.RowFlags(OC, buf.Tokens(BT, s.V), BT) : nullptr;
       Bind(p, k.matmul_backward_adamw, cost.matmul_backward_adamw, dinp, weight, bias, dout, inp, B,
-           T, s.C, s.OC, step, lm_head);
+           T, s.C, s.OC, step, rows_with_sums);
       p.outputs = {{weight.param, OC * C}, {weight.m, OC * C}, {weight.v, OC * C}};
       if (!lm_head) p.outputs.insert(p.outputs.end(), {{dinp, BT * C}, {bias.param, OC}});
       break;

@@ -39,6 +39,7 @@ GPT2::GPT2(const GPT2Config& config, int B, int T, bool with_optimizer_state)
   grads_acts_ = PointActivations(grads_acts_memory_.data(), config, B, T);
   inputs_.assign(static_cast<size_t>(B) * T, 0);
   targets_.assign(static_cast<size_t>(B) * T, 0);
+  wte_rows_with_sums_.assign(static_cast<size_t>(config.padded_vocab_size), 0);
 }
 
 MemoryUsage GPT2::memory() const {
@@ -212,7 +213,8 @@ void GPT2::BackwardPass(const KernelSet& kernels, const AdamwStep* fused) {
                                    const float* inp, int in_channels, int out_channels) {
     if (fused != nullptr) {
       k.matmul_backward_adamw(dinp, AdamwTensorAt(weight), AdamwTensorAt(bias), dout, inp, B, T,
-                              in_channels, out_channels, *fused, /*grad_has_sums=*/false);
+                              in_channels, out_channels, *fused,
+                              /*grad_rows_with_sums=*/nullptr);
     } else {
       const size_t offset = static_cast<size_t>(weight - params_memory_.data());
       const size_t bias_offset = static_cast<size_t>(bias - params_memory_.data());
@@ -252,8 +254,12 @@ void GPT2::BackwardPass(const KernelSet& kernels, const AdamwStep* fused) {
   }
   k.encoder_backward(g.wte, g.wpe, d.encoded, inputs_.data(), B, T, C);
   if (fused != nullptr) {
+    // encoder_backward added to wte's gradient only in its batch tokens' rows (all of it was zero
+    // before): the step reads those rows' sums, and takes the rest of the 154 MB as zeros.
+    std::fill(wte_rows_with_sums_.begin(), wte_rows_with_sums_.end(), 0);
+    for (int token : inputs_) wte_rows_with_sums_[static_cast<size_t>(token)] = 1;
     k.matmul_backward_adamw(nullptr, AdamwTensorAt(p.wte), AdamwTensor{}, d.logits, a.lnf, B, T, C,
-                            Vp, *fused, /*grad_has_sums=*/true);
+                            Vp, *fused, wte_rows_with_sums_.data());
   } else {
     k.matmul_backward(nullptr, g.wte, nullptr, d.logits, a.lnf, p.wte, B, T, C, Vp);
   }

@@ -123,6 +123,9 @@ class GPT2 {
   ParameterTensors params_, grads_;
   ActivationTensors acts_, grads_acts_;
   std::vector<int> inputs_, targets_;
+  // One flag per row of wte: the rows that encoder_backward adds to (the batch's tokens), where
+  // the fused LM-head step must read the gradient's sums (matmul_backward_adamw).
+  std::vector<uint8_t> wte_rows_with_sums_;
   bool have_targets_ = false;
   bool param_grads_are_zero_ = false;  // set by a fused Update, cleared by ZeroGrad
   bool fuse_residual_layernorm_ = false;

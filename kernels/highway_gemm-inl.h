@@ -48,6 +48,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 
 #include "hwy/highway.h"
 #include "kernels/highway_adamw-inl.h"
@@ -232,6 +233,9 @@ struct TileEpilogue {
   float* gelu_c = nullptr;
   const AdamwVectors<D>* adamw = nullptr;
   float *param = nullptr, *m = nullptr, *v = nullptr;
+  // With adamw: one flag per row of C, nonzero where that row holds sums (null: as overwrite
+  // says for every row). Only a tile with a flagged row reads C; the others take it as zero.
+  const uint8_t* c_rows_with_sums = nullptr;
 
   // Where C(row, col) is stored, for a C whose stored rows are ldc floats apart.
   size_t Offset(size_t row, size_t col, size_t ldc) const {
@@ -244,6 +248,7 @@ struct TileEpilogue {
     if (bias) e.bias += transposed ? row : col;
     if (gelu_c) e.gelu_c += offset;
     if (adamw) e.param += offset, e.m += offset, e.v += offset;
+    if (c_rows_with_sums) e.c_rows_with_sums += row;
     return e;
   }
 };
@@ -571,14 +576,16 @@ inline GemmEpilogue TransposedOverwriteEpilogue(const float* bias = nullptr,
 }
 
 // C = alpha · A · B is a weight gradient that is never stored: param, m and v take an AdamW
-// step from it instead. C must be zero on entry, or with c_has_sums holds part of the gradient
-// (the step is then taken from C + alpha · A · B); it is zero on return.
+// step from it instead. C must be zero on entry but in the rows that c_rows_with_sums flags (null:
+// none), which hold part of the gradient (the step is then taken from C + alpha · A · B); it is
+// zero on return.
 inline GemmEpilogue AdamwEpilogue(const AdamwVectors<hn::ScalableTag<float>>& step, float* param,
-                                  float* m, float* v, bool c_has_sums = false) {
+                                  float* m, float* v, const uint8_t* c_rows_with_sums = nullptr) {
   GemmEpilogue e;
-  e.overwrite = !c_has_sums;
+  e.overwrite = true;  // per tile where rows are flagged (Gemm)
   e.adamw = &step;
   e.param = param, e.m = m, e.v = v;
+  e.c_rows_with_sums = c_rows_with_sums;
   return e;
 }
 
@@ -632,7 +639,7 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
     for (size_t m = 0; m < M; ++m) {
       const GemmEpilogue e = epilogue.At(m, 0, ldc);
       float* row = c + m * ldc;
-      if (e.overwrite) {
+      if (e.overwrite && !(e.c_rows_with_sums != nullptr && *e.c_rows_with_sums != 0)) {
         for (size_t n = 0; n < N; ++n) row[n] = e.bias ? e.bias[n] : 0.0f;
       }
       if (e.gelu_c != nullptr) GeluSpan(e.gelu_c, row, static_cast<int>(N));
@@ -678,6 +685,10 @@ inline void Gemm(size_t M, size_t N, size_t K, float alpha, const Strided& a, co
         float* cj = c + epilogue.Offset(m0, n0 + j, ldc);
         const size_t cols = std::min(width, nc - j);
         GemmEpilogue e = epilogue.At(m0, n0 + j, ldc);
+        if (e.c_rows_with_sums != nullptr) {  // read C only where a row of this tile holds sums
+          e.overwrite = std::none_of(e.c_rows_with_sums, e.c_rows_with_sums + rows,
+                                     [](uint8_t flag) { return flag != 0; });
+        }
         e.overwrite = e.overwrite && first_k;
         if (!last_k) e.gelu_c = nullptr, e.adamw = nullptr;
         const size_t depth = p_end - std::min(p_end, p_begin);

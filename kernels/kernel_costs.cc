@@ -1,5 +1,8 @@
 #include "kernels/kernel_costs.h"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace gpt2 {
 namespace {
 
@@ -134,16 +137,21 @@ KernelCost AdamwUpdate(float*, float*, float*, float*, size_t n, float, float, f
 
 KernelCost MatmulBackwardAdamw(float* dinp, const AdamwTensor&, const AdamwTensor& bias,
                                const float*, const float*, int B, int T, int C, int OC,
-                               const AdamwStep&, bool grad_has_sums) {
+                               const AdamwStep&, const uint8_t* grad_rows_with_sums) {
   // matmul_backward's FLOPs (dinp's may be skipped) and AdamW's 16 per parameter; bytes: dout,
   // inp, the weight read and dinp accumulated for dinp, then AdamW's reads and writes of each
-  // parameter and both moments. The weight gradient is never stored, only read when it holds
-  // sums (the bias's few floats are left out).
+  // parameter and both moments. The weight gradient is never stored, only read in the rows that
+  // hold sums (the bias's few floats are left out).
   const double M = double(B) * T, K = C, N = OC;
   const double params = N * K + (bias.param ? N : 0), dinp_products = dinp ? 1 : 0;
-  return {2 * M * K * N * (1 + dinp_products) + (bias.param ? M * N : 0) + 16 * params,
-          kF * (M * N + M * K + dinp_products * (N * K + 2 * M * K) +
-                (grad_has_sums ? 7 : 6) * params)};
+  const double rows_with_sums =
+      grad_rows_with_sums == nullptr
+          ? 0
+          : double(std::count_if(grad_rows_with_sums, grad_rows_with_sums + OC,
+                                 [](uint8_t flag) { return flag != 0; }));
+  return {
+      2 * M * K * N * (1 + dinp_products) + (bias.param ? M * N : 0) + 16 * params,
+      kF * (M * N + M * K + dinp_products * (N * K + 2 * M * K) + 6 * params + rows_with_sums * K)};
 }
 
 CostTable MakeCostTable() {

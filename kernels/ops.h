@@ -11,6 +11,7 @@
 #define GPT2_KERNELS_OPS_H_
 
 #include <cstddef>
+#include <cstdint>
 
 namespace gpt2 {
 
@@ -103,17 +104,19 @@ using AdamwTensor = AdamwTensorOf<float>;
 // matmul_backward, then one AdamW step on the weight and bias from the gradients just computed:
 // dinp += dout · weight (the weight before its update; dinp may be null: skipped), then weight
 // (OC,C) and bias (OC; its param may be null for none) take the step as AdamwUpdateFn with
-// zero_grads, from grad + doutᵀ · inp (and grad + Σ dout). Their grads are zero on entry unless
-// grad_has_sums says weight.grad already holds part of its gradient (the tied wte, which
-// encoder_backward adds to), and zero on return: a variant may use them as scratch (naive
+// zero_grads, from grad + doutᵀ · inp (and grad + Σ dout). Their grads are zero on entry but
+// for the rows that grad_rows_with_sums flags (null: none; else OC flags, nonzero where that row
+// of weight.grad already holds part of its gradient: the tied wte's rows of the batch's tokens,
+// which encoder_backward adds to), and zero on return: a variant may use them as scratch (naive
 // computes the gradients there), or never write them (highway applies AdamW to each
 // weight-gradient tile in the GEMM's epilogue, while the tile is in L1, so the 0.3 GB of layer
-// weight gradients never go to memory and back; with grad_has_sums it reads each tile's sums
-// there first).
+// weight gradients never go to memory and back; it reads a tile's sums there first only where
+// one of the tile's rows is flagged, so of the tied wte's 154 MB of gradient only the batch's
+// tokens' rows are read).
 using MatmulBackwardAdamwFn = void (*)(float* dinp, const AdamwTensor& weight,
                                        const AdamwTensor& bias, const float* dout, const float* inp,
                                        int B, int T, int C, int OC, const AdamwStep& step,
-                                       bool grad_has_sums);
+                                       const uint8_t* grad_rows_with_sums);
 // One AdamW step over n parameters at step t (1-based): bias-corrected moments, decoupled
 // weight decay: p -= lr * (m̂ / (sqrt(v̂) + eps) + weight_decay * p). With zero_grads it then
 // sets grads to 0: the next step's gradient reset, fused into the pass that already streams the

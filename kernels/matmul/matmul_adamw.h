@@ -5,6 +5,7 @@
 #define GPT2_KERNELS_MATMUL_MATMUL_ADAMW_H_
 
 #include <cstddef>
+#include <cstdint>
 
 #include "kernels/adamw/adamw_naive.h"
 #include "kernels/ops.h"
@@ -19,7 +20,8 @@ template <typename Real, MatmulBackwardOf<Real> kBackward>
 void MatmulBackwardThenAdamw(Real* dinp, const AdamwTensorOf<Real>& weight,
                              const AdamwTensorOf<Real>& bias, const Real* dout, const Real* inp,
                              int B, int T, int C, int OC, const AdamwStep& s,
-                             bool /*grad_has_sums: the backward adds to grad either way*/) {
+                             const uint8_t* /*grad_rows_with_sums: the backward adds to grad
+                                               either way*/) {
   kBackward(dinp, weight.grad, bias.param ? bias.grad : nullptr, dout, inp, weight.param, B, T, C,
             OC);
   const auto step = [&s](const AdamwTensorOf<Real>& x, size_t n) {

@@ -253,8 +253,9 @@ void InputGradient(float* dinp, const float* dout, const float* weight, int M, i
 }
 
 // dweight (OC, C) += doutᵀ · inp (M, C), or with adamw and its step the weight and its moments
-// take an AdamW step from that gradient in the GEMM's epilogue instead (from dweight + doutᵀ · inp
-// with grad_has_sums, else dweight must be zero; it is zero on return). With dbias, also
+// take an AdamW step from that gradient in the GEMM's epilogue instead (from dweight + doutᵀ · inp;
+// dweight must be zero but in the rows that grad_rows_with_sums flags, and is zero on return;
+// only tiles with a flagged row read it). With dbias, also
 // dbias += Σ_m dout (summed as the slices are transposed).
 //
 // Read in place, doutᵀ is a column walk down dout (one 48-byte run per row of B·T, rows OC
@@ -264,7 +265,8 @@ void InputGradient(float* dinp, const float* dout, const float* weight, int M, i
 // the FLOPs' time), then runs the GEMM on contiguous rows for every column block of C.
 void WeightGradient(float* dweight, float* dbias, const float* dout, const float* inp, int M, int C,
                     int OC, const AdamwTensor* adamw,
-                    const AdamwVectors<hn::ScalableTag<float>>* step, bool grad_has_sums) {
+                    const AdamwVectors<hn::ScalableTag<float>>* step,
+                    const uint8_t* grad_rows_with_sums) {
   const int block_rows = WeightGradientRows(M, OC, omp_get_max_threads());
   const bool dout_from_memory = static_cast<size_t>(M) * OC * sizeof(float) >= kPrefetchABytes;
 #pragma omp parallel for schedule(static)
@@ -279,7 +281,7 @@ void WeightGradient(float* dweight, float* dbias, const float* dout, const float
       const size_t offset = static_cast<size_t>(o0) * C + n0;
       const GemmEpilogue epilogue =
           adamw ? AdamwEpilogue(*step, adamw->param + offset, adamw->m + offset, adamw->v + offset,
-                                grad_has_sums)
+                                grad_rows_with_sums ? grad_rows_with_sums + o0 : nullptr)
                 : GemmEpilogue{};
       // Where dout comes from memory, the last column block's GEMM asks for the dout slice of
       // this thread's next block into L2 as it runs (schedule static: the next block but at the
@@ -310,7 +312,7 @@ void MatmulBackward(float* dinp, float* dweight, float* dbias, const float* dout
   const int M = B * T;
   if (dinp != nullptr) InputGradient(dinp, dout, weight, M, C, OC);
   if (dweight != nullptr) {
-    WeightGradient(dweight, dbias, dout, inp, M, C, OC, nullptr, nullptr, false);
+    WeightGradient(dweight, dbias, dout, inp, M, C, OC, nullptr, nullptr, nullptr);
   } else if (dbias != nullptr) {
     AccumulateBiasGradient(dbias, dout, M, OC);
   }
@@ -324,13 +326,13 @@ void MatmulBackward(float* dinp, float* dweight, float* dbias, const float* dout
 // (OC values) is summed with the weight gradient (WeightGradient) and stepped right away.
 void MatmulBackwardAdamw(float* dinp, const AdamwTensor& weight, const AdamwTensor& bias,
                          const float* dout, const float* inp, int B, int T, int C, int OC,
-                         const AdamwStep& step, bool grad_has_sums) {
+                         const AdamwStep& step, const uint8_t* grad_rows_with_sums) {
   const int M = B * T;
   const hn::ScalableTag<float> d;
   const AdamwVectors<hn::ScalableTag<float>> adamw(d, step);
   if (dinp != nullptr) InputGradient(dinp, dout, weight.param, M, C, OC);  // before the step
   WeightGradient(weight.grad, bias.param != nullptr ? bias.grad : nullptr, dout, inp, M, C, OC,
-                 &weight, &adamw, grad_has_sums);
+                 &weight, &adamw, grad_rows_with_sums);
   if (bias.param != nullptr) {
     AdamwSpan(d, adamw, bias.grad, bias.param, bias.m, bias.v, static_cast<size_t>(OC),
               /*zero_grads=*/true);
@@ -365,9 +367,9 @@ void MatmulGeluForwardHighway(float* out, float* gelu_out, const float* inp, con
 }
 void MatmulBackwardAdamwHighway(float* dinp, const AdamwTensor& weight, const AdamwTensor& bias,
                                 const float* dout, const float* inp, int B, int T, int C, int OC,
-                                const AdamwStep& step, bool grad_has_sums) {
+                                const AdamwStep& step, const uint8_t* grad_rows_with_sums) {
   HWY_DYNAMIC_DISPATCH(MatmulBackwardAdamw)
-  (dinp, weight, bias, dout, inp, B, T, C, OC, step, grad_has_sums);
+  (dinp, weight, bias, dout, inp, B, T, C, OC, step, grad_rows_with_sums);
 }
 }  // namespace
 
