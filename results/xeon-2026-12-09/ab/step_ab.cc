@@ -1,5 +1,11 @@
-// Packed-panel scratch in huge pages or not, alternated step by step in one process: d12 B=4 T=64
-// (B, T from env), highway, THREADS threads, STEPS steps. Needs scratch_huge_experiment.patch.
+// Two settings of a temporary patch alternated step by step in one process (its global
+// gpt2_ab_mode, 0 and 1): d12 (B and T from env B, T; default 4 and 64), highway kernels,
+// THREADS threads (default 1), STEPS steps (default 16) after 2 untimed ones; medians of the
+// forward, ZeroGrad, backward + update and the whole step for each mode.
+//  - zero_experiment.patch: 0 memset, the code before d3ea921; 1 non-temporal stores (kept).
+//  - scratch_huge_experiment.patch: 0 the GEMM scratch in 4 KiB pages; 1 in 2 MiB huge pages.
+// Build: g++ -O2 -fopenmp -std=c++17 -I. <this file> build/gpt2/libgpt2_model.a
+//        build/gpt2/libgpt2_io.a build/kernels/libgpt2_kernels.a -lhwy -lopenblas
 #include <omp.h>
 #include <algorithm>
 #include <chrono>
@@ -13,7 +19,7 @@
 #include "gpt2/synthetic_data.h"
 #include "kernels/kernel_set.h"
 using namespace gpt2;
-extern "C" int gpt2_scratch_huge;
+extern "C" int gpt2_ab_mode;
 int main() {
   omp_set_num_threads(atoi(getenv("THREADS") ? getenv("THREADS") : "1"));
   const int B = getenv("B") ? atoi(getenv("B")) : 4, T = getenv("T") ? atoi(getenv("T")) : 64,
@@ -28,7 +34,7 @@ int main() {
   auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
   for (int s = 0; s < steps + 2; ++s) {
     const int mode = s % 2;
-    gpt2_scratch_huge = mode;
+    gpt2_ab_mode = mode;
     data.NextBatch();
     auto t0 = now();
     model.Forward(k, data.inputs(), data.targets());
