@@ -228,7 +228,7 @@ void MatmulGeluForward(float* out, float* gelu_out, const float* inp, const floa
 // ran 3-4% faster than the default at M = 256 (4 runs); level at M = 1024, and level or 1-2%
 // slower on the layers' dinp at T=64 and T=1024, which keep the default
 // (results/zen5-2026-12-05/). On the 2-core Intel Xeon, 384 columns against 256: 63.1-63.4% →
-// 65.6-65.9% of the paired FMA burst at 2 threads, 65.6-65.9% → 66.7-67.7% at 1 (in-process
+// 65.6-65.8% of the paired FMA burst at 2 threads, 65.6-65.9% → 66.7-67.7% at 1 (in-process
 // alternation, medians of 15 calls, caches flushed), and in the d12 step the LM head's dinp fell
 // from 0.336-0.342 to 0.325-0.331 of the forward matmuls' time at 2 threads, 0.327-0.332 to
 // 0.322-0.328 at 1 (bench_step's breakdown, alternated 4 and 3 times; results/xeon-2026-12-08/).
