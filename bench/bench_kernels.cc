@@ -236,7 +236,7 @@ Prepared<Real> Prepare(KernelId id, const Table& k, const Shape& s, size_t adamw
       break;
     }
     case KernelId::attention_backward: {
-      // dpreatt and datt arrive zeroed, as ZeroGrad leaves them in a training step.
+      // dpreatt and datt are scratch (ops.h): a kernel that sums into them zeroes them itself.
       Real *dinp = buf.Floats(BT * 3 * C), *dpreatt = buf.Floats(scores, 0, 0);
       Real *datt = buf.Floats(scores, 0, 0), *dout = buf.Floats(BT * C);
       Real* inp = buf.Floats(BT * 3 * C);

@@ -73,8 +73,8 @@ void StoreZeros(float* data, size_t count) {
 
 }  // namespace
 
-// Zeroing the activation gradients is a pure stream of stores (about 0.19 GB a step at d12,
-// B=4, T=64, and 1.9 GB at B=1, T=1024, two thirds of it attention's T×T scores), bound by memory
+// Zeroing the activation gradients is a pure stream of stores (about 0.17 GB a step at d12,
+// B=4, T=64, and 0.7 GB at B=1, T=1024, attention's T×T scratch left out), bound by memory
 // bandwidth, and one core cannot draw all of it: each thread clears its own contiguous slice
 // (one thread's triad bandwidth here is about half of two threads').
 void FloatBuffer::ZeroRange(size_t begin, size_t end) {

@@ -144,17 +144,28 @@ void GPT2::Forward(const KernelSet& kernels, const int* inputs, const int* targe
 void GPT2::ZeroGrad() {
   if (!param_grads_are_zero_) grads_memory_.Zero();
   param_grads_are_zero_ = false;  // Backward is about to accumulate into them
-  // Every activation gradient but two: the probabilities' (no kernel reads or writes it: the
-  // cross-entropy backward goes straight to the logits; 51 MB at d12 B=4 T=64), and after a
-  // fused Forward the logits', which Backward starts from. In the layout logits come just
-  // before probs (gpt2/tensors.cc).
+  // Every activation gradient but these, in layout order (gpt2/tensors.cc): the attention scores'
+  // and probabilities' (preatt and att, adjacent: scratch for attention_backward, which zeroes
+  // what it sums into, ops.h; 1.2 GB at d12 B=1 T=1024); after a fused Forward the logits', which
+  // Backward starts from; and the probabilities' (no kernel reads or writes it: the cross-entropy
+  // backward goes straight to the logits; 51 MB at d12 B=4 T=64).
+  const auto offset = [&](const float* p) {
+    return static_cast<size_t>(p - grads_acts_memory_.data());
+  };
+  const size_t scores = static_cast<size_t>(config_.num_layers) * B_ * config_.num_heads * T_ * T_;
   const auto [logits_begin, logits_end] = DlogitsRange();
-  const size_t probs_begin = static_cast<size_t>(grads_acts_.probs - grads_acts_memory_.data());
+  const size_t probs_begin = offset(grads_acts_.probs);
   const size_t probs_end = probs_begin + static_cast<size_t>(B_) * T_ * config_.padded_vocab_size;
-  grads_acts_memory_.ZeroRange(0, logits_begin);
-  if (!dlogits_from_forward_) grads_acts_memory_.ZeroRange(logits_begin, logits_end);
-  grads_acts_memory_.ZeroRange(logits_end, probs_begin);
-  grads_acts_memory_.ZeroRange(probs_end, grads_acts_memory_.size());
+  const std::pair<size_t, size_t> skipped[] = {
+      {offset(grads_acts_.preatt), offset(grads_acts_.att) + scores},
+      {logits_begin, dlogits_from_forward_ ? logits_end : logits_begin},
+      {probs_begin, probs_end}};
+  size_t begin = 0;
+  for (const auto& [skip_begin, skip_end] : skipped) {
+    grads_acts_memory_.ZeroRange(begin, skip_begin);
+    begin = skip_end;
+  }
+  grads_acts_memory_.ZeroRange(begin, grads_acts_memory_.size());
 }
 
 void GPT2::set_fuse_softmax_crossentropy(bool fuse) {

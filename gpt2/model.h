@@ -81,7 +81,8 @@ class GPT2 {
 
   // Zeroes the parameter and activation gradients, skipping the parameter gradients when the
   // last Update already did (fuse_grad_reset), the logits' gradient when a fused Forward wrote
-  // it, and the probabilities' gradient, which no kernel uses.
+  // it, the probabilities' gradient, which no kernel uses, and the attention scores' and
+  // probabilities', attention_backward's scratch (ops.h).
   void ZeroGrad();
   // Gradients of the mean loss of the last Forward, which must have had targets.
   void Backward(const KernelSet& kernels);

@@ -79,8 +79,10 @@ KernelCost AttentionBackward(float*, float*, float*, const float*, const float*,
                              int B, int T, int C, int NH) {
   const double BTC = double(B) * T * C, S = CausalScores(B, T, NH), hs = double(C) / NH;
   // datt, dv, dq, dk: 2·hs per score each; the softmax backward needs 4 per score (the O(T)
-  // form; the naive kernel's O(T²) loop does more and is not credited for it).
-  return {8 * hs * S + 4 * S, kF * (3 * BTC + S + BTC + 2 * 3 * BTC + 2 * 2 * S)};
+  // form; the naive kernel's O(T²) loop does more and is not credited for it). The bytes: inp,
+  // att and dout read, dinp read and written; dpreatt and datt are scratch that need not leave
+  // the cache (ops.h).
+  return {8 * hs * S + 4 * S, kF * (3 * BTC + S + BTC + 2 * 3 * BTC)};
 }
 
 KernelCost GeluForward(float*, const float*, int N) { return {9.0 * N, kF * 2 * N}; }

@@ -43,13 +43,16 @@ using MatmulGeluForwardFn = void (*)(float* out, float* gelu_out, const float* i
 using MatmulBackwardFn = void (*)(float* dinp, float* dweight, float* dbias, const float* dout,
                                   const float* inp, const float* weight, int B, int T, int C,
                                   int OC);
-// out (B,T,C) = causal multi-head attention of inp (B,T,3C) = [q | k | v];
-// saves preatt and att (B,NH,T,T); entries above the diagonal are written as 0.
+// out (B,T,C) = causal multi-head attention of inp (B,T,3C) = [q | k | v]; saves att (B,NH,T,T),
+// the probabilities, for the backward, with the entries above the diagonal written as 0. preatt
+// (B,NH,T,T) is scratch a kernel may use for the scores: its contents on return are unspecified.
 using AttentionForwardFn = void (*)(float* out, float* preatt, float* att, const float* inp, int B,
                                     int T, int C, int NH);
-// dinp (B,T,3C) += gradient through attention. dpreatt and datt (B,NH,T,T) are scratch for the
-// gradients of the scores and probabilities: they must be zero on entry (the model zeroes every
-// activation gradient each step) and hold those gradients on return.
+// dinp (B,T,3C) += gradient through attention. dpreatt and datt (B,NH,T,T) are scratch a kernel
+// may use for the gradients of the scores and probabilities: their contents on entry and on
+// return are unspecified (a kernel that sums into them zeroes them first), so the model does not
+// zero them each step, and a kernel may keep those gradients elsewhere (highway's never leave a
+// per-thread block in cache: at T=1024 they are 2 × 48 MB a layer).
 using AttentionBackwardFn = void (*)(float* dinp, float* dpreatt, float* datt, const float* dout,
                                      const float* inp, const float* att, int B, int T, int C,
                                      int NH);

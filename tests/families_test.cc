@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -411,6 +412,7 @@ class AttentionFamilyTest : public ::testing::TestWithParam<AttentionParam> {
   }
 };
 
+// preatt is scratch (ops.h): out and att, which the backward reads, are what a kernel promises.
 TEST_P(AttentionFamilyTest, ForwardMatchesNaiveInDouble) {
   if (table().attention_forward == nullptr) GTEST_SKIP() << "family has no attention_forward";
   const auto [name, B, T, C, NH] = shape();
@@ -423,13 +425,13 @@ TEST_P(AttentionFamilyTest, ForwardMatchesNaiveInDouble) {
   AttentionForwardNaive(e_out.data(), e_preatt.data(), e_att.data(), x.data(), B, T, C, NH);
   EXPECT_TRUE(AllClose("out", out.data(), e_out.data(), e_out.size(),
                        Tolerance(MaxAbs(e_out.data(), e_out.size())), 0));
-  EXPECT_TRUE(AllClose("preatt", preatt.data(), e_preatt.data(), scores,
-                       Tolerance(MaxAbs(e_preatt.data(), scores)), 0));
   EXPECT_TRUE(AllClose("att", att.data(), e_att.data(), scores, Tolerance(1.0), 0));
   EXPECT_TRUE(out.CanariesIntact() && preatt.CanariesIntact() && att.CanariesIntact());
 }
 
-TEST_P(AttentionFamilyTest, BackwardAccumulatesLikeNaiveInDouble) {
+// dpreatt and datt are scratch whose contents on entry are unspecified (ops.h): they arrive full of
+// NaN, which any kernel that summed into them without zeroing them first would carry into dinp.
+TEST_P(AttentionFamilyTest, BackwardAccumulatesLikeNaiveWhateverItsScratchHolds) {
   if (table().attention_backward == nullptr) GTEST_SKIP() << "family has no attention_backward";
   const auto [name, B, T, C, NH] = shape();
   const size_t BT = static_cast<size_t>(B) * T, scores = static_cast<size_t>(B) * NH * T * T;
@@ -442,8 +444,8 @@ TEST_P(AttentionFamilyTest, BackwardAccumulatesLikeNaiveInDouble) {
   std::vector<double> att_double = att.AsDouble();
 
   Guarded dinp(BT * 3 * C, 3), dpreatt(scores, 0), datt(scores, 0);
-  std::fill(dpreatt.data(), dpreatt.data() + scores, 0.0f);  // scratch: zero on entry
-  std::fill(datt.data(), datt.data() + scores, 0.0f);
+  std::fill(dpreatt.data(), dpreatt.data() + scores, std::numeric_limits<float>::quiet_NaN());
+  std::fill(datt.data(), datt.data() + scores, std::numeric_limits<float>::quiet_NaN());
   const std::vector<double> dinp0 = dinp.AsDouble();
   table().attention_backward(dinp.data(), dpreatt.data(), datt.data(), dout.data(), inp.data(),
                              att.data(), B, T, C, NH);
@@ -453,20 +455,18 @@ TEST_P(AttentionFamilyTest, BackwardAccumulatesLikeNaiveInDouble) {
                          att_double.data(), B, T, C, NH);
   EXPECT_TRUE(AllClose("dinp", dinp.data(), e_dinp.data(), e_dinp.size(),
                        Tolerance(MaxAbs(e_dinp.data(), e_dinp.size())), 0));
-  EXPECT_TRUE(AllClose("datt", datt.data(), e_datt.data(), scores,
-                       Tolerance(MaxAbs(e_datt.data(), scores)), 0));
-  EXPECT_TRUE(AllClose("dpreatt", dpreatt.data(), e_dpreatt.data(), scores,
-                       Tolerance(MaxAbs(e_dpreatt.data(), scores)), 0));
   EXPECT_TRUE(dinp.CanariesIntact() && dpreatt.CanariesIntact() && datt.CanariesIntact());
 }
 
 // GPT-2 124M's attention (C=768, NH=12) at T=64 and T=17, and awkward shapes: T=1, NH=1, B=1,
 // head sizes that are odd or not a multiple of the vector width, T not a multiple of the
-// query block; T=301 takes the highway family's long-context blocks (128 queries from T=256).
+// query block; T=301 takes the highway family's long-context blocks (128 queries from T=256),
+// and T=1024 eight of them, in a backward scratch whose rows are padded (4 KiB apart otherwise).
 const AttentionShape kAttentionShapes[] = {
     {"gpt2_T64", 1, 64, 768, 12}, {"gpt2_T17", 2, 17, 768, 12}, {"T1", 2, 1, 8, 2},
     {"NH1", 1, 7, 5, 1},          {"hs3", 1, 9, 9, 3},          {"hs17_T33", 2, 33, 51, 3},
-    {"hs16_T16", 1, 16, 64, 4},   {"hs67_T19", 1, 19, 67, 1},   {"hs17_T301", 1, 301, 34, 2}};
+    {"hs16_T16", 1, 16, 64, 4},   {"hs67_T19", 1, 19, 67, 1},   {"hs17_T301", 1, 301, 34, 2},
+    {"hs8_T1024", 1, 1024, 8, 1}};
 
 std::string AttentionName(const ::testing::TestParamInfo<AttentionParam>& info) {
   return std::get<0>(info.param) + "_" + std::get<1>(info.param).name + "_threads" +

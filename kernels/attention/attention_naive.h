@@ -5,6 +5,7 @@
 #ifndef GPT2_KERNELS_ATTENTION_ATTENTION_NAIVE_H_
 #define GPT2_KERNELS_ATTENTION_ATTENTION_NAIVE_H_
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -78,6 +79,9 @@ void AttentionBackwardNaive(Real* dinp, Real* dpreatt, Real* datt, const Real* d
         const Real* dy = dout + (static_cast<size_t>(b) * T + t) * C + h * hs;
         const Real* q = inp + (static_cast<size_t>(b) * T + t) * C3 + h * hs;
         Real* dq = dinp + (static_cast<size_t>(b) * T + t) * C3 + h * hs;
+        // datt and dpreatt are scratch (ops.h): this row's gradients are summed from zero.
+        std::fill(dprob, dprob + t + 1, Real(0));
+        std::fill(dscore, dscore + t + 1, Real(0));
 
         // y = Σ_t2 att[t2] v[t2]: datt[t2] += ⟨v[t2], dy⟩, dv[t2] += att[t2] dy.
         for (int t2 = 0; t2 <= t; ++t2) {

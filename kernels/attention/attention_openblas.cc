@@ -9,6 +9,7 @@
 // thread for the duration (no oversubscription).
 #include <cblas.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 
@@ -65,9 +66,12 @@ void AttentionBackwardOpenblas(float* dinp, float* dpreatt, float* datt, const f
       const float* prob = att + head;
       float* dprob = datt + head;
       float* dscore = dpreatt + head;
+      // datt and dpreatt are scratch (ops.h): this head's are summed from zero.
+      std::fill(dprob, dprob + static_cast<size_t>(T) * T, 0.0f);
+      std::fill(dscore, dscore + static_cast<size_t>(T) * T, 0.0f);
 
       // datt (T,T) += dout (T,hs) · Vᵀ, then the masked half is cleared: it is not a gradient
-      // of anything, and naive leaves it zero.
+      // of anything, and the dQ and dK products below read dpreatt's whole rows.
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, hs, 1.0f, dy, C, v, C3, 1.0f,
                   dprob, T);
       for (int t = 0; t < T; ++t) {

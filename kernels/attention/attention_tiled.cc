@@ -73,6 +73,9 @@ void AttentionBackwardTiled(float* dinp, float* dpreatt, float* datt, const floa
       const float* prob = att + head;
       float* dprob = datt + head;
       float* dscore = dpreatt + head;
+      // datt and dpreatt are scratch (ops.h): this head's are summed from zero.
+      std::fill(dprob, dprob + static_cast<size_t>(T) * T, 0.0f);
+      std::fill(dscore, dscore + static_cast<size_t>(T) * T, 0.0f);
 
       // datt (t, t2 ≤ t) += ⟨dout[t], v[t2]⟩: Vᵀ packed, lower block-triangle only.
       float* v_t = ThreadScratch(static_cast<size_t>(hs) * T);
@@ -81,7 +84,7 @@ void AttentionBackwardTiled(float* dinp, float* dpreatt, float* datt, const floa
         const int rows = std::min(kQueryBlock, T - t0);
         float* block = dprob + static_cast<size_t>(t0) * T;
         // Only the masked cells of the diagonal block get a product; they are restored to the
-        // zero they held (the scratch is zero on entry).
+        // zero they held (zeroed above).
         TiledGemm(rows, t0 + rows, hs, 1.0f, dy + t0 * static_cast<size_t>(C), C, 1, v_t, T, block,
                   T);
         for (int r = 0; r < rows; ++r) {
