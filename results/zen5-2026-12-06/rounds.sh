@@ -12,7 +12,7 @@ read D1 D2 < <(/usr/bin/python3 -c "
 import json
 r = {x['threads']: x for x in json.load(open('$R/run/roofs.json'))['roofs']}
 print(r[1]['dram_gbs'], r[2]['dram_gbs'])")
-for r in c d; do
+for r in ${ROUNDS:-c d}; do  # ROUNDS: the round labels (results/zen5-2026-12-07/rounds2.sh)
   for t in 1 2; do
     D=$D1; [ $t = 2 ] && D=$D2
     ours=$O/step_auto_d12_${r}_${t}t pt=$O/pytorch_d12_${r}_${t}t
