@@ -124,7 +124,8 @@ constexpr size_t kFloatsPerLine = 16;  // a 64-byte cache line
 // and 1.5-4%; the d12 step's whole-step ratio 0.02-0.03 lower at 1 and at 2 threads (bench_step,
 // alternated 3 and 4 times). The optimum was sharp: 12 steps level with 8, and 14, 20, 24 and
 // 32 slower than 8 (results/xeon-2026-12-08/). Other targets keep 8 (measured against none).
-// Neither was measured on Zen 5.
+// On a Zen 5 core 12, 24 and 32 steps were level with 16, 8 up to 5.6% slower and 4 up to 12.5%
+// (in-process alternation over a d12 step's matmuls, 1 thread; results/zen5-2026-12-07/).
 #if HWY_TARGET <= HWY_AVX3
 constexpr size_t kPanelAheadSteps = 16;
 #else
